@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `make demo`: builds the relay and runs it in the foreground, serving the page (www/) at / and the
+# package (pkg/, built by `make pkg` just before) at /pkg/. Without FEISHU_APP_ID/FEISHU_APP_SECRET
+# the relay answers from its built-in Feishu simulation; with them, from real Feishu. Ctrl-C stops it.
+#   PORT=9000 make demo             listen on 127.0.0.1:9000
+#   LISTEN=0.0.0.0:8787 make demo   listen on every interface (mind who can reach it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LISTEN=${LISTEN:-127.0.0.1:${PORT:-8787}}
+
+if [ ! -f pkg/index.js ]; then
+  echo "demo: pkg/index.js is missing: run \`make demo\` (it builds the package) or \`make pkg\`" >&2
+  exit 1
+fi
+
+cargo build --release -p relay
+
+if [ -n "${FEISHU_APP_ID:-}" ] && [ -n "${FEISHU_APP_SECRET:-}" ]; then
+  backend="real Feishu (app ${FEISHU_APP_ID})" # the id is not a secret; the secret is never printed
+else
+  backend="the built-in Feishu simulation (set FEISHU_APP_ID and FEISHU_APP_SECRET for real Feishu)"
+fi
+
+target/release/relay --listen "$LISTEN" --www-dir www --pkg-dir pkg &
+relay=$!
+# A non-interactive shell starts background jobs with SIGINT ignored, so Ctrl-C would not reach the
+# relay by itself: forward it as SIGTERM, on which the relay drains its requests and exits.
+stop() { kill -TERM "$relay" 2>/dev/null || true; }
+trap stop INT TERM
+
+# A wildcard address is not something a browser can open; show the loopback one instead.
+host=${LISTEN%:*}
+port=${LISTEN##*:}
+case "$host" in 0.0.0.0 | "" | "[::]") host=127.0.0.1 ;; esac
+url="http://${host}:${port}/"
+
+for _ in $(seq 1 100); do
+  if ! kill -0 "$relay" 2>/dev/null; then break; fi
+  if curl -fsS -o /dev/null "${url}healthz" 2>/dev/null; then
+    printf '\n  Punch corrections (补卡) page: %s\n  Backend: %s\n  Ctrl-C to stop.\n\n' "$url" "$backend"
+    break
+  fi
+  sleep 0.1
+done
+
+# `wait` returns early when a trapped signal arrives; wait again for the relay to finish draining.
+status=0
+wait "$relay" || status=$?
+if kill -0 "$relay" 2>/dev/null; then wait "$relay" || status=$?; fi
+# 130/143: stopped by Ctrl-C / SIGTERM as asked, which is a clean end for a demo.
+case "$status" in 0 | 130 | 143) exit 0 ;; *) exit "$status" ;; esac

@@ -1,0 +1,24 @@
+//! # feishu-remedy
+//!
+//! Which of an employee's attendance punches on a day can still be corrected (补卡) in Feishu
+//! (Lark), and in what time window: Feishu's `query_user_allowed_remedys`, made usable from a web page.
+//!
+//! The crate is two layers:
+//! - a pure core that compiles for any target and is unit-tested natively: the wire types
+//!   ([`model`]), date arithmetic ([`calendar`]), input checks ([`validate`]), the error catalogue
+//!   ([`catalogue`]), the error type ([`errors`]), reply decoding ([`decode`]) and range planning
+//!   ([`range`]). The relay (`relay/`) reuses it;
+//! - on `wasm32` only, the browser binding: `fetch` through a relay and the JavaScript exports
+//!   `configure`, `queryAllowedRemedys` and `queryAllowedRemedysRange`.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod decode;
+pub mod errors;
+pub mod model;
+pub mod range;
+pub mod validate;
+
+pub use calendar::RemedyDate;
+pub use errors::RemedyError;
+pub use model::{AllowedRemedy, EmployeeType, Envelope, RemedyQuery, RemedyResponse};

@@ -1,0 +1,293 @@
+//! Many days at once: a range of dates asked day by day. This module holds the rules (how long a
+//! range may be, which answers end it early, what each day's outcome is) as a plain state machine;
+//! the browser binding drives it with real requests and a concurrency limit.
+
+use crate::calendar::RemedyDate;
+use crate::errors::RemedyError;
+use crate::model::{EmployeeType, RemedyQuery, RemedyResponse, UserId};
+use crate::validate::{self, Field, Loose, Problem, ValidationError};
+
+/// The most days one range may cover (two months).
+pub const MAX_RANGE_DAYS: u32 = 62;
+
+/// A validated range request: one employee, `from` to `to` inclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeQuery {
+    /// How `user_id` identifies the employee.
+    pub employee_type: EmployeeType,
+    /// The employee.
+    pub user_id: UserId,
+    /// First day.
+    pub from: RemedyDate,
+    /// Last day (inclusive).
+    pub to: RemedyDate,
+}
+
+impl RangeQuery {
+    /// Checks the four untrusted parts of a range request.
+    pub fn from_loose(
+        employee_type: &Loose,
+        user_id: &Loose,
+        from: &Loose,
+        to: &Loose,
+    ) -> Result<Self, ValidationError> {
+        let employee_type = validate::employee_type(employee_type)?;
+        let user_id = validate::user_id(user_id)?;
+        let from = validate::date(Field::From, from)?;
+        let to = validate::date(Field::To, to)?;
+        let span = from.days_until(to);
+        if span < 0 {
+            return Err(ValidationError::new(Field::To, Problem::RangeReversed));
+        }
+        if span >= i64::from(MAX_RANGE_DAYS) {
+            return Err(ValidationError::new(
+                Field::To,
+                Problem::RangeTooLong {
+                    max: MAX_RANGE_DAYS,
+                },
+            ));
+        }
+        Ok(RangeQuery {
+            employee_type,
+            user_id,
+            from,
+            to,
+        })
+    }
+
+    /// Number of days in the range (1 to [`MAX_RANGE_DAYS`]).
+    pub fn len(&self) -> usize {
+        // Bounded by construction to 1..=62.
+        self.from.days_until(self.to) as usize + 1
+    }
+
+    /// Never true: a range holds at least one day.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The `i`-th day's request (0 = `from`).
+    pub fn day(&self, i: usize) -> Option<RemedyQuery> {
+        if i >= self.len() {
+            return None;
+        }
+        Some(RemedyQuery {
+            employee_type: self.employee_type,
+            user_id: self.user_id.clone(),
+            remedy_date: self.from.add_days(i as i64)?,
+        })
+    }
+}
+
+/// What became of one day.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DayOutcome {
+    /// Feishu answered with the correctable punches (possibly none).
+    Ok(RemedyResponse),
+    /// 1226501: nothing to correct that day.
+    NothingToCorrect(RemedyError),
+    /// The day's own failure.
+    Failed(RemedyError),
+    /// Not asked, because an earlier answer said no later day can succeed (the reason).
+    Skipped(RemedyError),
+}
+
+impl DayOutcome {
+    /// A stable status string: `ok`, `nothing_to_correct`, `error` or `skipped`.
+    pub fn status(&self) -> &'static str {
+        match self {
+            DayOutcome::Ok(_) => "ok",
+            DayOutcome::NothingToCorrect(_) => "nothing_to_correct",
+            DayOutcome::Failed(_) => "error",
+            DayOutcome::Skipped(_) => "skipped",
+        }
+    }
+}
+
+/// The progress of a range: which day to ask next, what came back, and whether to stop.
+///
+/// Days are handed out in order; answers may come back in any order (requests run concurrently).
+#[derive(Debug)]
+pub struct RangePlan {
+    query: RangeQuery,
+    next: usize,
+    outcomes: Vec<Option<DayOutcome>>,
+    stop: Option<(usize, RemedyError)>,
+    aborted: Option<RemedyError>,
+}
+
+impl RangePlan {
+    /// A plan for every day of `query`.
+    pub fn new(query: RangeQuery) -> Self {
+        let n = query.len();
+        RangePlan {
+            query,
+            next: 0,
+            outcomes: vec![None; n],
+            stop: None,
+            aborted: None,
+        }
+    }
+
+    /// Number of days.
+    pub fn total(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    /// Number of days with an outcome.
+    pub fn done(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.is_some()).count()
+    }
+
+    /// The next day to ask, with its index; `None` when all are handed out or the range stopped.
+    pub fn next_day(&mut self) -> Option<(usize, RemedyQuery)> {
+        if self.stop.is_some() || self.aborted.is_some() {
+            return None;
+        }
+        let i = self.next;
+        let q = self.query.day(i)?;
+        self.next += 1;
+        Some((i, q))
+    }
+
+    /// Records day `i`'s answer. An answer that rules out later days stops handing out days.
+    pub fn record(&mut self, i: usize, result: Result<RemedyResponse, RemedyError>) {
+        let outcome = match result {
+            Ok(r) => DayOutcome::Ok(r),
+            Err(e) if e.is_nothing_to_correct() => DayOutcome::NothingToCorrect(e),
+            Err(e) => {
+                // The earliest stopping day wins: it is the one that explains the rest.
+                if e.stops_later_days() && self.stop.as_ref().is_none_or(|(j, _)| i < *j) {
+                    self.stop = Some((i, e.clone()));
+                }
+                DayOutcome::Failed(e)
+            }
+        };
+        if let Some(slot) = self.outcomes.get_mut(i) {
+            *slot = Some(outcome);
+        }
+    }
+
+    /// Stops the range because the caller cancelled; unanswered days become `aborted` errors.
+    pub fn abort(&mut self, reason: RemedyError) {
+        self.aborted = Some(reason);
+    }
+
+    /// Every day's outcome in date order: unanswered days after a stop are `Skipped` with the
+    /// reason; after an abort they fail with it.
+    pub fn finish(self) -> Vec<(RemedyDate, DayOutcome)> {
+        let fill = match (self.aborted, self.stop) {
+            (Some(e), _) => DayOutcome::Failed(e),
+            (None, Some((_, e))) => DayOutcome::Skipped(e),
+            (None, None) => DayOutcome::Failed(RemedyError::Aborted),
+        };
+        let from = self.query.from;
+        self.outcomes
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, o)| {
+                Some((from.add_days(i as i64)?, o.unwrap_or_else(|| fill.clone())))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{decode_bytes, ReplyMeta};
+
+    fn range(from: f64, to: f64) -> Result<RangeQuery, ValidationError> {
+        RangeQuery::from_loose(
+            &Loose::Text("employee_id".into()),
+            &Loose::Text("u1".into()),
+            &Loose::Number(from),
+            &Loose::Number(to),
+        )
+    }
+
+    fn reply(code: i64) -> Result<RemedyResponse, RemedyError> {
+        let meta = ReplyMeta {
+            status: if code == 0 { 200 } else { 400 },
+            ..Default::default()
+        };
+        decode_bytes(&meta, format!(r#"{{"code":{code},"msg":"m"}}"#).as_bytes())
+    }
+
+    #[test]
+    fn range_bounds() {
+        assert_eq!(range(20240201.0, 20240229.0).unwrap().len(), 29);
+        assert_eq!(range(20240101.0, 20240302.0).unwrap().len(), 62);
+        assert_eq!(
+            range(20240101.0, 20240303.0).unwrap_err().problem.code(),
+            "range_too_long"
+        );
+        assert_eq!(
+            range(20240102.0, 20240101.0).unwrap_err().problem.code(),
+            "range_reversed"
+        );
+        assert_eq!(range(20240101.0, 20240231.0).unwrap_err().field, Field::To);
+        assert_eq!(range(20240101.0, 20240101.0).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn days_cross_month_ends() {
+        let q = range(20240227.0, 20240302.0).unwrap();
+        let days: Vec<u32> = (0..q.len())
+            .map(|i| q.day(i).unwrap().remedy_date.yyyymmdd())
+            .collect();
+        assert_eq!(days, [20240227, 20240228, 20240229, 20240301, 20240302]);
+        assert!(q.day(5).is_none());
+    }
+
+    #[test]
+    fn a_stopping_answer_skips_the_rest_but_keeps_answers_already_in() {
+        let mut plan = RangePlan::new(range(20240301.0, 20240306.0).unwrap());
+        let handed: Vec<usize> = (0..3)
+            .filter_map(|_| plan.next_day().map(|(i, _)| i))
+            .collect();
+        assert_eq!(handed, [0, 1, 2]);
+        plan.record(1, reply(1226504));
+        plan.record(0, reply(0));
+        plan.record(2, reply(1226501));
+        assert!(plan.next_day().is_none(), "stopped");
+        assert_eq!((plan.done(), plan.total()), (3, 6));
+        let out = plan.finish();
+        let statuses: Vec<&str> = out.iter().map(|(_, o)| o.status()).collect();
+        assert_eq!(
+            statuses,
+            [
+                "ok",
+                "error",
+                "nothing_to_correct",
+                "skipped",
+                "skipped",
+                "skipped"
+            ]
+        );
+        assert_eq!(out[5].0.yyyymmdd(), 20240306);
+        let DayOutcome::Skipped(reason) = &out[3].1 else {
+            unreachable!()
+        };
+        assert_eq!(reason.code(), Some(1226504));
+    }
+
+    #[test]
+    fn other_errors_do_not_stop_the_range() {
+        let mut plan = RangePlan::new(range(20240301.0, 20240302.0).unwrap());
+        let (i, _) = plan.next_day().unwrap();
+        plan.record(i, reply(1226503));
+        assert!(plan.next_day().is_some());
+    }
+
+    #[test]
+    fn abort_fails_the_unanswered_days() {
+        let mut plan = RangePlan::new(range(20240301.0, 20240303.0).unwrap());
+        let (i, _) = plan.next_day().unwrap();
+        plan.record(i, reply(0));
+        plan.abort(RemedyError::Aborted);
+        assert!(plan.next_day().is_none());
+        let kinds: Vec<&str> = plan.finish().iter().map(|(_, o)| o.status()).collect();
+        assert_eq!(kinds, ["ok", "error", "error"]);
+    }
+}

@@ -1,0 +1,634 @@
+//! Turning untrusted input into a [`RemedyQuery`]: values from JavaScript (any type at all) or a
+//! request body arriving at the relay. Both go through the same checks, so the browser and the
+//! relay refuse exactly the same things with the same words.
+
+use std::borrow::Cow;
+
+use crate::calendar::{DateProblem, RemedyDate};
+use crate::model::{EmployeeType, RemedyQuery, UserId};
+
+/// An untrusted value reduced to what validation needs to know about it: its JavaScript type and,
+/// for strings and numbers, its content. Both JavaScript values and JSON values map onto it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loose {
+    /// `undefined`, or a key that is not there.
+    Missing,
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// Any number, including `NaN` and infinities.
+    Number(f64),
+    /// A string.
+    Text(String),
+    /// An array.
+    Array,
+    /// An object (or function, symbol, bigint: anything else).
+    Object,
+}
+
+impl Loose {
+    /// The JavaScript name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Loose::Missing => "undefined",
+            Loose::Null => "null",
+            Loose::Bool(_) => "boolean",
+            Loose::Number(_) => "number",
+            Loose::Text(_) => "string",
+            Loose::Array => "array",
+            Loose::Object => "object",
+        }
+    }
+}
+
+impl From<Option<&serde_json::Value>> for Loose {
+    fn from(v: Option<&serde_json::Value>) -> Self {
+        use serde_json::Value;
+        match v {
+            None => Loose::Missing,
+            Some(Value::Null) => Loose::Null,
+            Some(Value::Bool(b)) => Loose::Bool(*b),
+            // Every JSON number has an f64 reading; out-of-range ones become infinite and fail.
+            Some(Value::Number(n)) => Loose::Number(n.as_f64().unwrap_or(f64::INFINITY)),
+            Some(Value::String(s)) => Loose::Text(s.clone()),
+            Some(Value::Array(_)) => Loose::Array,
+            Some(Value::Object(_)) => Loose::Object,
+        }
+    }
+}
+
+/// The input a validation error is about. `as_str` is the path a caller writes it at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The request as a whole.
+    Request,
+    /// `params`.
+    Params,
+    /// `data`.
+    Data,
+    /// `params.employee_type`.
+    EmployeeType,
+    /// `data.user_id`.
+    UserId,
+    /// `data.remedy_date`.
+    RemedyDate,
+    /// `data.from` of a range query.
+    From,
+    /// `data.to` of a range query.
+    To,
+    /// The relay options as a whole.
+    Options,
+    /// `relayUrl`.
+    RelayUrl,
+    /// `timeoutMs`.
+    TimeoutMs,
+    /// `retries`.
+    Retries,
+    /// `concurrency`.
+    Concurrency,
+    /// `headers`.
+    Headers,
+    /// `credentials`.
+    Credentials,
+    /// `signal`.
+    Signal,
+    /// `onProgress`.
+    OnProgress,
+}
+
+impl Field {
+    /// Where the field sits in the request or options, e.g. `data.remedy_date`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Request => "request",
+            Field::Params => "params",
+            Field::Data => "data",
+            Field::EmployeeType => "params.employee_type",
+            Field::UserId => "data.user_id",
+            Field::RemedyDate => "data.remedy_date",
+            Field::From => "data.from",
+            Field::To => "data.to",
+            Field::Options => "options",
+            Field::RelayUrl => "relayUrl",
+            Field::TimeoutMs => "timeoutMs",
+            Field::Retries => "retries",
+            Field::Concurrency => "concurrency",
+            Field::Headers => "headers",
+            Field::Credentials => "credentials",
+            Field::Signal => "signal",
+            Field::OnProgress => "onProgress",
+        }
+    }
+
+    /// The field's name on Feishu's wire (`remedy_date`), as Feishu's own messages name it.
+    pub fn wire_name(self) -> &'static str {
+        let path = self.as_str();
+        path.rsplit('.').next().unwrap_or(path)
+    }
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// Absent, `undefined` or `null`.
+    Missing,
+    /// A value of the wrong JavaScript type.
+    WrongType {
+        /// The type wanted.
+        expected: &'static str,
+        /// The type given.
+        got: &'static str,
+    },
+    /// An empty or all-blank string.
+    Empty,
+    /// Longer than allowed.
+    TooLong {
+        /// The most allowed, in characters.
+        max: usize,
+    },
+    /// Contains a control character.
+    ControlCharacter,
+    /// Not one of the allowed values.
+    NotOneOf(&'static [&'static str]),
+    /// A number that is not a whole number (or is `NaN`, infinite).
+    NotAnInteger,
+    /// A whole number outside the allowed bounds.
+    OutOfRange {
+        /// Lowest allowed.
+        min: i64,
+        /// Highest allowed.
+        max: i64,
+    },
+    /// An integer that is not a real `yyyyMMdd` day.
+    NotADate(DateProblem),
+    /// The end of a range is before its start.
+    RangeReversed,
+    /// A range longer than allowed.
+    RangeTooLong {
+        /// The most days allowed.
+        max: u32,
+    },
+    /// Not an absolute http(s) URL.
+    NotAUrl,
+    /// The body is not a JSON object.
+    NotJsonObject,
+}
+
+impl Problem {
+    /// A stable machine-readable reason code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Missing => "missing",
+            Problem::WrongType { .. } => "wrong_type",
+            Problem::Empty => "empty",
+            Problem::TooLong { .. } => "too_long",
+            Problem::ControlCharacter => "control_character",
+            Problem::NotOneOf(_) => "not_allowed",
+            Problem::NotAnInteger => "not_an_integer",
+            Problem::OutOfRange { .. } => "out_of_range",
+            Problem::NotADate(p) => p.code(),
+            Problem::RangeReversed => "range_reversed",
+            Problem::RangeTooLong { .. } => "range_too_long",
+            Problem::NotAUrl => "not_a_url",
+            Problem::NotJsonObject => "not_json_object",
+        }
+    }
+
+    fn describe_en(&self) -> Cow<'static, str> {
+        match self {
+            Problem::Missing => "is required".into(),
+            Problem::WrongType { expected, got } => {
+                format!("must be a {expected}, not {got}").into()
+            }
+            Problem::Empty => "must not be empty".into(),
+            Problem::TooLong { max } => format!("must be at most {max} characters").into(),
+            Problem::ControlCharacter => "must not contain control characters".into(),
+            Problem::NotOneOf(allowed) => format!("must be one of {}", allowed.join(", ")).into(),
+            Problem::NotAnInteger => "must be a whole number".into(),
+            Problem::OutOfRange { min, max } => format!("must be between {min} and {max}").into(),
+            Problem::NotADate(DateProblem::NotEightDigits) => {
+                "must be a date written yyyyMMdd, e.g. 20210104".into()
+            }
+            Problem::NotADate(DateProblem::NoSuchMonth) => "has no such month".into(),
+            Problem::NotADate(DateProblem::NoSuchDay) => "has no such day in that month".into(),
+            Problem::RangeReversed => "must not be before data.from".into(),
+            Problem::RangeTooLong { max } => {
+                format!("must be at most {max} days after data.from").into()
+            }
+            Problem::NotAUrl => "must be an absolute http or https URL".into(),
+            Problem::NotJsonObject => "must be a JSON object".into(),
+        }
+    }
+
+    fn describe_zh(&self) -> Cow<'static, str> {
+        match self {
+            Problem::Missing => "为必填项".into(),
+            Problem::WrongType { expected, got } => format!("应为 {expected}，实际为 {got}").into(),
+            Problem::Empty => "不能为空".into(),
+            Problem::TooLong { max } => format!("不能超过 {max} 个字符").into(),
+            Problem::ControlCharacter => "不能包含控制字符".into(),
+            Problem::NotOneOf(allowed) => format!("只能是 {} 之一", allowed.join("、")).into(),
+            Problem::NotAnInteger => "必须是整数".into(),
+            Problem::OutOfRange { min, max } => format!("必须在 {min} 到 {max} 之间").into(),
+            Problem::NotADate(DateProblem::NotEightDigits) => {
+                "必须是 yyyyMMdd 格式的日期，例如 20210104".into()
+            }
+            Problem::NotADate(DateProblem::NoSuchMonth) => "月份不存在".into(),
+            Problem::NotADate(DateProblem::NoSuchDay) => "该月没有这一天".into(),
+            Problem::RangeReversed => "不能早于 data.from".into(),
+            Problem::RangeTooLong { max } => format!("与 data.from 相隔不能超过 {max} 天").into(),
+            Problem::NotAUrl => "必须是以 http 或 https 开头的完整网址".into(),
+            Problem::NotJsonObject => "必须是 JSON 对象".into(),
+        }
+    }
+}
+
+/// A refused input: which field, and why. Construction from untrusted input returns this.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationError {
+    /// The field at fault.
+    pub field: Field,
+    /// What is wrong with it.
+    pub problem: Problem,
+}
+
+impl ValidationError {
+    /// Builds an error for `field`.
+    pub fn new(field: Field, problem: Problem) -> Self {
+        ValidationError { field, problem }
+    }
+
+    /// English, naming the field: `data.remedy_date has no such day in that month`.
+    pub fn message_en(&self) -> String {
+        [self.field.as_str(), " ", &self.problem.describe_en()].concat()
+    }
+
+    /// Chinese, naming the field.
+    pub fn message_zh(&self) -> String {
+        [self.field.as_str(), " ", &self.problem.describe_zh()].concat()
+    }
+
+    /// The message Feishu's style of 1220001 reply carries: `remedy_date invalid: ...`.
+    pub fn feishu_msg(&self) -> String {
+        [self.field.wire_name(), " invalid: ", &self.message_en()].concat()
+    }
+}
+
+impl std::fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message_en())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+type Checked<T> = Result<T, ValidationError>;
+
+fn missing_or_wrong(field: Field, v: &Loose, expected: &'static str) -> ValidationError {
+    let problem = match v {
+        Loose::Missing | Loose::Null => Problem::Missing,
+        other => Problem::WrongType {
+            expected,
+            got: other.type_name(),
+        },
+    };
+    ValidationError::new(field, problem)
+}
+
+/// `params.employee_type`: exactly `employee_id` or `employee_no`.
+pub fn employee_type(v: &Loose) -> Checked<EmployeeType> {
+    let Loose::Text(s) = v else {
+        return Err(missing_or_wrong(Field::EmployeeType, v, "string"));
+    };
+    EmployeeType::from_wire(s).ok_or(ValidationError::new(
+        Field::EmployeeType,
+        Problem::NotOneOf(EmployeeType::WIRE_VALUES),
+    ))
+}
+
+/// `data.user_id`: a non-blank string of at most [`UserId::MAX_CHARS`] characters without
+/// control characters. Not trimmed: an ID is sent exactly as given, so a stray space is refused
+/// rather than silently changed.
+pub fn user_id(v: &Loose) -> Checked<UserId> {
+    let Loose::Text(s) = v else {
+        return Err(missing_or_wrong(Field::UserId, v, "string"));
+    };
+    let fail = |problem| Err(ValidationError::new(Field::UserId, problem));
+    if s.trim().is_empty() {
+        return fail(Problem::Empty);
+    }
+    if s.chars().count() > UserId::MAX_CHARS {
+        return fail(Problem::TooLong {
+            max: UserId::MAX_CHARS,
+        });
+    }
+    if s.chars().any(char::is_control) {
+        return fail(Problem::ControlCharacter);
+    }
+    Ok(UserId::new_unchecked(s.clone()))
+}
+
+/// A whole number in a JavaScript or JSON number: refuses `NaN`, infinities and fractions.
+pub fn integer(field: Field, v: &Loose) -> Checked<i64> {
+    let Loose::Number(n) = *v else {
+        return Err(missing_or_wrong(field, v, "number"));
+    };
+    // Beyond 2^53 a double no longer holds every integer; nothing valid lives up there anyway.
+    if !n.is_finite() || n.fract() != 0.0 || n.abs() > 9_007_199_254_740_992.0 {
+        return Err(ValidationError::new(field, Problem::NotAnInteger));
+    }
+    Ok(n as i64)
+}
+
+/// A whole number within `min..=max`, for options such as `timeoutMs`.
+pub fn bounded(field: Field, v: &Loose, min: i64, max: i64) -> Checked<i64> {
+    let n = integer(field, v)?;
+    if n < min || n > max {
+        return Err(ValidationError::new(
+            field,
+            Problem::OutOfRange { min, max },
+        ));
+    }
+    Ok(n)
+}
+
+/// A `yyyyMMdd` number naming a real day (`data.remedy_date`, `data.from`, `data.to`).
+pub fn date(field: Field, v: &Loose) -> Checked<RemedyDate> {
+    let n = integer(field, v)?;
+    RemedyDate::from_yyyymmdd(n).map_err(|p| ValidationError::new(field, Problem::NotADate(p)))
+}
+
+/// A whole request from its three untrusted parts.
+pub fn query(
+    employee_type_v: &Loose,
+    user_id_v: &Loose,
+    remedy_date_v: &Loose,
+) -> Checked<RemedyQuery> {
+    Ok(RemedyQuery {
+        employee_type: employee_type(employee_type_v)?,
+        user_id: user_id(user_id_v)?,
+        remedy_date: date(Field::RemedyDate, remedy_date_v)?,
+    })
+}
+
+/// A request as it reaches the relay on Feishu's wire: the `employee_type` query parameter (already
+/// percent-decoded, `None` when absent) and the raw JSON body.
+pub fn wire_query(employee_type_param: Option<&str>, body: &[u8]) -> Checked<RemedyQuery> {
+    let et = employee_type_param.map_or(Loose::Missing, |s| Loose::Text(s.to_owned()));
+    let et = employee_type(&et)?;
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| ValidationError::new(Field::Request, Problem::NotJsonObject))?;
+    let obj = value
+        .as_object()
+        .ok_or(ValidationError::new(Field::Request, Problem::NotJsonObject))?;
+    Ok(RemedyQuery {
+        employee_type: et,
+        user_id: user_id(&obj.get("user_id").into())?,
+        remedy_date: date(Field::RemedyDate, &obj.get("remedy_date").into())?,
+    })
+}
+
+/// An absolute `http://` or `https://` URL with a host, without a query or fragment (the Feishu
+/// path is appended to it). Returns it without a trailing slash.
+pub fn relay_url(v: &Loose) -> Checked<String> {
+    let Loose::Text(s) = v else {
+        return Err(missing_or_wrong(Field::RelayUrl, v, "string"));
+    };
+    let bad = || ValidationError::new(Field::RelayUrl, Problem::NotAUrl);
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or_else(bad)?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let clean = |c: char| !(c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\'));
+    if host.is_empty() || !s.chars().all(clean) {
+        return Err(bad());
+    }
+    Ok(s.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Loose {
+        Loose::Text(s.into())
+    }
+
+    #[test]
+    fn a_good_request_serialises_to_the_seed_example() {
+        let q = query(
+            &text("employee_id"),
+            &text("abd754f7"),
+            &Loose::Number(20210104.0),
+        )
+        .unwrap();
+        assert_eq!(
+            q.body_json(),
+            r#"{"user_id":"abd754f7","remedy_date":20210104}"#
+        );
+        assert_eq!(q.query_string(), "employee_type=employee_id");
+        assert_eq!(
+            q.path_and_query(),
+            "/open-apis/attendance/v1/user_task_remedys/query_user_allowed_remedys?employee_type=employee_id"
+        );
+    }
+
+    #[test]
+    fn employee_type_accepts_only_the_two_values() {
+        assert_eq!(
+            employee_type(&text("employee_no")),
+            Ok(EmployeeType::EmployeeNo)
+        );
+        for bad in ["open_id", "", "employee_ID", " employee_id"] {
+            let e = employee_type(&text(bad)).unwrap_err();
+            assert_eq!(e.field, Field::EmployeeType);
+            assert_eq!(e.problem.code(), "not_allowed");
+        }
+        assert_eq!(
+            employee_type(&Loose::Missing).unwrap_err().problem,
+            Problem::Missing
+        );
+        assert_eq!(
+            employee_type(&Loose::Number(1.0))
+                .unwrap_err()
+                .problem
+                .code(),
+            "wrong_type"
+        );
+    }
+
+    #[test]
+    fn user_id_bounds() {
+        assert!(user_id(&text("张三-01")).is_ok());
+        assert!(user_id(&text(&"x".repeat(UserId::MAX_CHARS))).is_ok());
+        let cases = [
+            (text(""), "empty"),
+            (text("   "), "empty"),
+            (text(&"x".repeat(UserId::MAX_CHARS + 1)), "too_long"),
+            (text("ab\ncd"), "control_character"),
+            (text("ab\u{7f}"), "control_character"),
+            (Loose::Number(123.0), "wrong_type"),
+            (Loose::Object, "wrong_type"),
+            (Loose::Null, "missing"),
+        ];
+        for (v, code) in cases {
+            let e = user_id(&v).unwrap_err();
+            assert_eq!((e.field, e.problem.code()), (Field::UserId, code), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn remedy_date_refuses_everything_that_is_not_a_real_day() {
+        let cases: [(Loose, &str); 12] = [
+            (Loose::Number(20230229.0), "no_such_day"),
+            (Loose::Number(20210230.0), "no_such_day"),
+            (Loose::Number(20211301.0), "no_such_month"),
+            (Loose::Number(0.0), "not_eight_digits"),
+            (Loose::Number(-20210104.0), "not_eight_digits"),
+            (Loose::Number(202101041.0), "not_eight_digits"),
+            (Loose::Number(20210104.5), "not_an_integer"),
+            (Loose::Number(f64::NAN), "not_an_integer"),
+            (Loose::Number(f64::INFINITY), "not_an_integer"),
+            (Loose::Number(1e20), "not_an_integer"),
+            (text("20210104"), "wrong_type"),
+            (Loose::Bool(true), "wrong_type"),
+        ];
+        for (v, code) in cases {
+            let e = date(Field::RemedyDate, &v).unwrap_err();
+            assert_eq!(e.problem.code(), code, "{v:?}");
+        }
+        assert!(date(Field::RemedyDate, &Loose::Number(20240229.0)).is_ok());
+        assert!(date(Field::RemedyDate, &Loose::Number(20000229.0)).is_ok());
+    }
+
+    #[test]
+    fn messages_name_the_field_in_both_languages() {
+        let e = date(Field::RemedyDate, &Loose::Number(20230229.0)).unwrap_err();
+        assert_eq!(
+            e.message_en(),
+            "data.remedy_date has no such day in that month"
+        );
+        assert_eq!(e.message_zh(), "data.remedy_date 该月没有这一天");
+        assert_eq!(
+            e.feishu_msg(),
+            "remedy_date invalid: data.remedy_date has no such day in that month"
+        );
+        let e = employee_type(&text("x")).unwrap_err();
+        assert_eq!(
+            e.message_en(),
+            "params.employee_type must be one of employee_id, employee_no"
+        );
+    }
+
+    #[test]
+    fn wire_query_validates_like_the_browser() {
+        let ok = wire_query(
+            Some("employee_no"),
+            br#"{"user_id":"E1001","remedy_date":20240229}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.user_id.as_str(), "E1001");
+        let cases: [(Option<&str>, &[u8], Field, &str); 7] = [
+            (
+                None,
+                br#"{"user_id":"a","remedy_date":20240229}"#,
+                Field::EmployeeType,
+                "missing",
+            ),
+            (
+                Some("open_id"),
+                br#"{}"#,
+                Field::EmployeeType,
+                "not_allowed",
+            ),
+            (
+                Some("employee_id"),
+                b"<html>",
+                Field::Request,
+                "not_json_object",
+            ),
+            (
+                Some("employee_id"),
+                b"[1]",
+                Field::Request,
+                "not_json_object",
+            ),
+            (
+                Some("employee_id"),
+                br#"{"remedy_date":20240229}"#,
+                Field::UserId,
+                "missing",
+            ),
+            (
+                Some("employee_id"),
+                br#"{"user_id":"a","remedy_date":"20240229"}"#,
+                Field::RemedyDate,
+                "wrong_type",
+            ),
+            (
+                Some("employee_id"),
+                br#"{"user_id":"a","remedy_date":1e400}"#,
+                Field::Request,
+                "not_json_object",
+            ),
+        ];
+        for (et, body, field, code) in cases {
+            let e = wire_query(et, body).unwrap_err();
+            assert_eq!(
+                (e.field, e.problem.code()),
+                (field, code),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    #[test]
+    fn relay_urls() {
+        assert_eq!(
+            relay_url(&text("http://127.0.0.1:8787/")).unwrap(),
+            "http://127.0.0.1:8787"
+        );
+        assert_eq!(
+            relay_url(&text("https://hr.example.com/feishu")).unwrap(),
+            "https://hr.example.com/feishu"
+        );
+        for bad in [
+            "",
+            "127.0.0.1:8787",
+            "ftp://x",
+            "http://",
+            "http:///x",
+            "http://a b",
+            "http://x/?q",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(
+                relay_url(&text(bad)).unwrap_err().problem,
+                Problem::NotAUrl,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            relay_url(&Loose::Number(1.0)).unwrap_err().problem.code(),
+            "wrong_type"
+        );
+    }
+
+    #[test]
+    fn bounded_options() {
+        assert_eq!(
+            bounded(Field::TimeoutMs, &Loose::Number(500.0), 1, 600_000),
+            Ok(500)
+        );
+        assert_eq!(
+            bounded(Field::Retries, &Loose::Number(-1.0), 0, 10)
+                .unwrap_err()
+                .problem
+                .code(),
+            "out_of_range"
+        );
+    }
+}

@@ -1,0 +1,340 @@
+// The page's controller: reads the form, calls the WebAssembly module, keeps the last result in
+// `state`, and re-renders it (in the current language) through view.js.
+
+import { h, replace } from "./dom.js";
+import { t, defaultLang } from "./i18n.js";
+import { isoToInt, monthRange, todayIso, formatDate, formatMonth } from "./dates.js";
+import { entriesView, errorView, calendarView, dayDetailView, summaryText } from "./view.js";
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  lang: initialLang(),
+  mod: null, // the package, once loaded
+  controller: null, // AbortController of the query in flight
+  view: null, // what the results section shows; see showDay / showMonth
+  rerun: null, // repeats the last query (the error panel's "try again")
+};
+
+// ---------- start-up ----------
+
+function initialLang() {
+  const saved = safeStorage("get", "lang");
+  return saved === "zh" || saved === "en" ? saved : defaultLang(navigator.languages || [navigator.language]);
+}
+
+/** localStorage throws in some privacy modes; the language choice is a convenience, not a need. */
+function safeStorage(op, key, value) {
+  try {
+    return op === "get" ? localStorage.getItem(key) : localStorage.setItem(key, value);
+  } catch {
+    return null;
+  }
+}
+
+/** ?relay= overrides the relay; by default it is the origin that served this page. */
+function relayUrl() {
+  const raw = new URLSearchParams(location.search).get("relay");
+  if (raw === null) return location.origin;
+  try {
+    const url = new URL(raw);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+async function start() {
+  $("date").value = todayIso();
+  $("month").value = todayIso().slice(0, 7);
+  wireForm();
+  applyLang();
+  const relay = relayUrl();
+  $("relay-url").textContent = relay || new URLSearchParams(location.search).get("relay") || "";
+  if (!relay) return showFatal(t(state.lang, "badRelay"));
+  try {
+    // Imported dynamically so that a missing or broken package shows a message instead of a blank page.
+    const mod = await import("./pkg/index.js");
+    await mod.default();
+    mod.configure({ relayUrl: relay });
+    state.mod = mod;
+    $("submit").disabled = false;
+    document.documentElement.dataset.ready = "true"; // lets tests (and people) know the module is live
+  } catch (err) {
+    console.error(err);
+    showFatal(t(state.lang, "moduleFailed"));
+  }
+}
+
+function showFatal(text) {
+  $("status").textContent = "";
+  const section = $("results");
+  section.hidden = false;
+  replace(section, h("div", { class: "error", role: "alert" }, h("h2", { id: "results-heading", class: "error-title" }, text)));
+}
+
+// ---------- the form ----------
+
+function wireForm() {
+  $("query").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    submit();
+  });
+  for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener("change", syncMode);
+  $("cancel").addEventListener("click", cancel);
+  $("lang").addEventListener("click", () => {
+    state.lang = state.lang === "zh" ? "en" : "zh";
+    safeStorage("set", "lang", state.lang);
+    applyLang();
+  });
+  syncMode();
+}
+
+function mode() {
+  return $("mode-month").checked ? "month" : "day";
+}
+
+/** Shows the date or the month input, whichever the period needs. */
+function syncMode() {
+  const month = mode() === "month";
+  $("date-field").hidden = month;
+  $("month-field").hidden = !month;
+  $("date").required = !month;
+  $("month").required = month;
+}
+
+/** Reads and checks the form; marks the offending fields and returns null when it is not usable. */
+function readForm() {
+  clearFieldErrors();
+  const userId = $("user-id").value.trim();
+  const base = { params: { employee_type: $("employee-type").value }, userId };
+  let bad = null;
+  if (!userId) bad = bad || fieldError("user-id", "needUserId");
+  if (mode() === "day") {
+    const date = isoToInt($("date").value);
+    if (date === null) bad = bad || fieldError("date", "needDate");
+    return bad ? null : { ...base, kind: "day", date };
+  }
+  const range = monthRange($("month").value);
+  if (!range) bad = bad || fieldError("month", "needMonth");
+  return bad ? null : { ...base, kind: "month", range };
+}
+
+function fieldError(id, key) {
+  const input = $(id);
+  const msg = $(`${id}-error`);
+  input.setAttribute("aria-invalid", "true");
+  msg.dataset.key = key;
+  msg.textContent = t(state.lang, key);
+  msg.hidden = false;
+  input.focus();
+  return id;
+}
+
+function clearFieldErrors() {
+  for (const el of document.querySelectorAll(".field-error")) {
+    el.hidden = true;
+    el.textContent = "";
+    delete el.dataset.key;
+  }
+  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+}
+
+function submit() {
+  if (!state.mod) return;
+  const q = readForm();
+  if (!q) return;
+  state.rerun = () => (q.kind === "day" ? queryDay(q) : queryMonth(q));
+  state.rerun();
+}
+
+// ---------- queries ----------
+
+/** Aborts whatever is running and hands out a fresh signal: only the newest query may render. */
+function begin() {
+  if (state.controller) state.controller.abort();
+  state.controller = new AbortController();
+  $("cancel").hidden = false;
+  return state.controller;
+}
+
+function finish(controller) {
+  if (state.controller !== controller) return false; // superseded by a newer query
+  state.controller = null;
+  $("cancel").hidden = true;
+  $("progress").hidden = true;
+  return true;
+}
+
+function cancel() {
+  if (state.controller) state.controller.abort();
+}
+
+const isAbort = (err, controller) => controller.signal.aborted || (err && err.kind === "aborted");
+
+async function queryDay(q) {
+  const controller = begin();
+  state.view = { kind: "day", q, loading: true };
+  render();
+  const request = { params: q.params, data: { user_id: q.userId, remedy_date: q.date } };
+  let outcome;
+  try {
+    const res = await state.mod.queryAllowedRemedys(request, { signal: controller.signal });
+    outcome = { entries: (res.data && res.data.user_allowed_remedys) || [], logId: res.log_id };
+  } catch (err) {
+    if (isAbort(err, controller)) outcome = { cancelled: true };
+    // 1226501 is Feishu's way of saying "all fine that day": good news, not an error.
+    else outcome = err && err.nothingToCorrect ? { nothing: true } : { error: err };
+  }
+  if (!finish(controller)) return;
+  state.view = { kind: "day", q, ...outcome };
+  render();
+}
+
+async function queryMonth(q) {
+  const controller = begin();
+  const { from, to } = q.range;
+  state.view = { kind: "month", q, loading: true, results: new Map(), selected: null, done: 0, total: to - from + 1 };
+  render();
+  showProgress(0, state.view.total);
+  const request = { params: q.params, data: { user_id: q.userId, from, to } };
+  const onProgress = (done, total) => {
+    if (state.controller === controller) showProgress(done, total);
+  };
+  let outcome;
+  try {
+    const days = await state.mod.queryAllowedRemedysRange(request, { signal: controller.signal, onProgress });
+    outcome = { results: new Map(days.map((d) => [d.date, d])) };
+  } catch (err) {
+    outcome = isAbort(err, controller) ? { cancelled: true } : { error: err };
+  }
+  if (!finish(controller)) return;
+  state.view = { ...state.view, loading: false, ...outcome };
+  render();
+}
+
+/** Only the bar and its text change while a month loads, so focus and the grid stay put. */
+function showProgress(done, total) {
+  if (state.view && state.view.kind === "month") state.view.done = done;
+  const bar = $("progress-bar");
+  bar.max = Math.max(total, 1);
+  bar.value = done;
+  $("progress-text").textContent = t(state.lang, "loadingMonth", {
+    month: monthLabel(state.view.q.range), done, total,
+  });
+  $("progress").hidden = false;
+}
+
+// ---------- rendering ----------
+
+function applyLang() {
+  const lang = state.lang;
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(lang, el.dataset.i18n);
+  for (const el of document.querySelectorAll(".field-error[data-key]")) el.textContent = t(lang, el.dataset.key);
+  const button = $("lang");
+  button.textContent = t(lang, "langSwitch");
+  button.setAttribute("aria-label", t(lang, "langSwitchLabel"));
+  button.setAttribute("lang", lang === "zh" ? "en" : "zh-CN"); // the button's word is in the other language
+  document.title = `${t(lang, "title")} · ${lang === "zh" ? "Punch corrections" : "补卡查询"}`;
+  if (state.view && state.view.kind === "month" && state.view.loading) showProgress(state.view.done || 0, state.view.total);
+  render();
+}
+
+function monthLabel(range) {
+  return formatMonth(range.year, range.month, state.lang);
+}
+
+function render() {
+  const section = $("results");
+  const v = state.view;
+  if (!v) return;
+  section.hidden = false;
+  if (v.kind === "day") renderDay(section, v);
+  else renderMonth(section, v);
+}
+
+function heading(text, user) {
+  // The user id is whatever was typed: it goes in as a text node like everything else.
+  return h("h2", { id: "results-heading" }, text, h("span", { class: "user" }, user));
+}
+
+const handlers = () => ({ onRetry: () => state.rerun && state.rerun(), onCopy: copyLogId });
+
+function renderDay(section, v) {
+  const lang = state.lang;
+  const title = heading(`${formatDate(v.q.date, lang)} · `, v.q.userId);
+  let body;
+  if (v.loading) body = h("p", { class: "notice" }, t(lang, "loadingDay", { date: formatDate(v.q.date, lang) }));
+  else if (v.cancelled) body = h("p", { class: "notice" }, t(lang, "cancelled"));
+  else if (v.error) body = errorView(lang, v.error, handlers());
+  else if (v.nothing) body = h("p", { class: "notice ok" }, t(lang, "nothingToCorrectLong"));
+  else body = entriesView(lang, v.entries, v.q.date);
+  replace(section, h("div", { class: "card" }, title, body));
+  $("status").textContent = statusForDay(lang, v);
+}
+
+function statusForDay(lang, v) {
+  if (v.loading) return t(lang, "loadingDay", { date: formatDate(v.q.date, lang) });
+  if (v.cancelled) return t(lang, "cancelled");
+  if (v.nothing) return t(lang, "nothingToCorrect");
+  if (v.entries) return v.entries.length === 1 ? t(lang, "countLabelOne") : t(lang, "countLabel", { n: v.entries.length });
+  return "";
+}
+
+function renderMonth(section, v) {
+  const lang = state.lang;
+  const label = monthLabel(v.q.range);
+  const parts = [heading(`${label} · `, v.q.userId)];
+  if (v.error) parts.push(errorView(lang, v.error, handlers()));
+  else parts.push(...monthBody(lang, v, label));
+  replace(section, h("div", { class: "card" }, parts));
+  $("status").textContent = v.loading ? "" : v.cancelled ? t(lang, "monthCancelled") : v.error ? "" : summaryText(lang, v.results);
+}
+
+function monthBody(lang, v, label) {
+  const { from, to } = v.q.range;
+  const days = [];
+  for (let d = from; d <= to; d += 1) days.push(d);
+  const out = [];
+  if (v.cancelled) out.push(h("p", { class: "notice warn" }, t(lang, "monthCancelled")));
+  else if (!v.loading) out.push(h("p", { class: "summary" }, summaryText(lang, v.results)));
+  out.push(calendarView(lang, { days, results: v.results, selected: v.selected, monthLabel: label, onSelect: selectDay }));
+  out.push(h("div", { class: "day-detail", id: "day-detail" }, dayDetail(lang, v)));
+  return out;
+}
+
+function dayDetail(lang, v) {
+  if (v.loading || v.cancelled) return null;
+  if (!v.selected) return h("p", { class: "help" }, t(lang, "selectDayHint"));
+  return [h("h3", {}, formatDate(v.selected, lang)), dayDetailView(lang, v.results.get(v.selected), v.selected, handlers())];
+}
+
+/** Clicking a day shows its table below the grid; focus stays on the day so arrows keep working. */
+function selectDay(day) {
+  const v = state.view;
+  if (!v || v.kind !== "month" || v.loading) return;
+  v.selected = day;
+  render();
+  const button = document.querySelector(`button.day[data-date="${day}"]`);
+  if (button) button.focus();
+}
+
+// ---------- copying the log id ----------
+
+async function copyLogId(logId, button) {
+  const status = button.parentElement.querySelector(".copy-status");
+  try {
+    await navigator.clipboard.writeText(logId);
+    status.textContent = t(state.lang, "copied");
+  } catch {
+    // No clipboard permission (e.g. plain http on another host): select it so Ctrl+C works.
+    const range = document.createRange();
+    range.selectNodeContents(button.parentElement.querySelector(".logid-value"));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    status.textContent = t(state.lang, "copyFailed");
+  }
+}
+
+start();
