@@ -21,7 +21,9 @@ mkdir -p target/page-screenshots
 log=target/page-relay.log
 
 # The tests are written against the simulation's dataset: never let real credentials in.
-env -u FEISHU_APP_ID -u FEISHU_APP_SECRET \
+# Nor any RELAY_* setting from the caller's shell (a fixed --sim-today, bearer access, a rate limit).
+env -u FEISHU_APP_ID -u FEISHU_APP_SECRET -u RELAY_ACCESS -u RELAY_SIM_TODAY -u RELAY_SIM_RATE_LIMIT \
+  -u RELAY_CORS_ORIGINS -u RELAY_WWW_DIR -u RELAY_PKG_DIR -u RELAY_LISTEN -u FEISHU_BASE_URL \
   target/release/relay --listen "127.0.0.1:${port}" --www-dir www --pkg-dir pkg >"$log" 2>&1 &
 relay=$!
 stop() {
@@ -44,4 +46,6 @@ if [ "$up" != yes ]; then
 fi
 
 # One file at a time: each launches its own Chromium, and the machines have two cores.
-PAGE_URL="$url" node --test --test-concurrency=1 tests/page/*.test.mjs
+# Arguments pick test files (scripts/test-page.sh tests/page/month.test.mjs); default: all of them.
+if [ $# -gt 0 ]; then files=("$@"); else files=(tests/page/*.test.mjs); fi
+PAGE_URL="$url" node --test --test-concurrency=1 "${files[@]}"

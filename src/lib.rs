@@ -17,7 +17,24 @@ pub mod decode;
 pub mod errors;
 pub mod model;
 pub mod range;
+pub mod retry;
 pub mod validate;
+
+// The browser binding: thin glue between JavaScript values and the core, wasm32 only.
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+mod client;
+#[cfg(target_arch = "wasm32")]
+mod js_input;
+#[cfg(target_arch = "wasm32")]
+mod js_reply;
+#[cfg(target_arch = "wasm32")]
+mod options;
+#[cfg(target_arch = "wasm32")]
+mod range_run;
+#[cfg(target_arch = "wasm32")]
+mod wasm_alloc;
 
 pub use calendar::RemedyDate;
 pub use errors::RemedyError;

@@ -617,6 +617,27 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// The hand-written body must be exactly what a JSON serialiser writes, for any accepted id.
+        #[test]
+        fn hand_written_body_equals_serde_json(id in "\\PC{1,64}", days in 0i64..40_000) {
+            let Ok(uid) = user_id(&Loose::Text(id.clone())) else { return Ok(()) };
+            let date = RemedyDate::from_days_since_epoch(days).unwrap();
+            let q = RemedyQuery { employee_type: EmployeeType::EmployeeId, user_id: uid, remedy_date: date };
+            // Field order as Feishu's example: user_id first (serde keeps declaration order).
+            #[derive(serde::Serialize)]
+            struct Body<'a> { user_id: &'a str, remedy_date: u32 }
+            let want = serde_json::to_string(&Body { user_id: &id, remedy_date: date.yyyymmdd() }).unwrap();
+            proptest::prop_assert_eq!(q.body_json(), want);
+        }
+
+        /// Whatever a caller passes, validation answers without panicking.
+        #[test]
+        fn any_number_or_text_validates_without_panic(n in proptest::num::f64::ANY, t in ".{0,80}") {
+            let _ = query(&Loose::Text(t.clone()), &Loose::Text(t), &Loose::Number(n));
+        }
+    }
+
     #[test]
     fn bounded_options() {
         assert_eq!(

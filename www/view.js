@@ -3,7 +3,7 @@
 
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
-import { shortTime, weekdayMon0, formatDate } from "./dates.js";
+import { shortTime, weekdayMon0, formatDate, isoToInt, todayIso } from "./dates.js";
 
 // ---------- one day ----------
 
@@ -92,7 +92,7 @@ export function errorView(lang, err, { onRetry, onCopy } = {}) {
   const d = describeError(lang, err);
   return h("div", { class: "error", role: "alert" },
     h("h3", { class: "error-title" }, d.meaning),
-    d.hint && h("p", { class: "error-hint" }, h("strong", {}, `${t(lang, "whatToDo")}: `), d.hint),
+    d.hint && h("p", { class: "error-hint" }, h("strong", {}, t(lang, "whatToDo")), d.hint),
     errorFacts(lang, d, onCopy),
     d.retryable && onRetry && retryButton(lang, onRetry));
 }
@@ -162,7 +162,12 @@ export function calendarView(lang, { days, results, selected, monthLabel, onSele
   const offset = weekdayMon0(days[0]);
   for (let i = 0; i < offset; i += 1) grid.append(h("div", { class: "pad", "aria-hidden": "true" }));
   const focusDay = selected || days[0];
-  for (const day of days) grid.append(dayButton(lang, day, results.get(day), day === selected, day === focusDay, onSelect));
+  const today = isoToInt(todayIso());
+  for (const day of days) {
+    const b = dayButton(lang, day, results.get(day), day === selected, day === focusDay, onSelect);
+    if (day === today) b.setAttribute("aria-current", "date");
+    grid.append(b);
+  }
   grid.addEventListener("keydown", (ev) => moveFocus(ev, grid));
   return grid;
 }

@@ -1,0 +1,126 @@
+//! Replies in Feishu's wire format: the relay's own refusals are built here from the core's
+//! catalogue, so a browser (or an SDK) decodes one format whoever answered.
+
+use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use feishu_remedy::catalogue;
+use feishu_remedy::decode::header;
+use feishu_remedy::model::{Envelope, ErrorDetail, Violation};
+use feishu_remedy::validate::ValidationError;
+use serde::Deserialize;
+
+use crate::log_id::LogId;
+
+/// Feishu's content type for JSON replies.
+pub const JSON_UTF8: &str = "application/json; charset=utf-8";
+
+/// `X-Tt-Logid`, Feishu's log id header.
+pub static TT_LOGID: HeaderName = HeaderName::from_static(header::TT_LOGID);
+
+/// `X-Request-Id`, the fallback log id header.
+pub static REQUEST_ID: HeaderName = HeaderName::from_static(header::REQUEST_ID);
+
+/// A Feishu-shaped error body: `{"code":…,"msg":…,"error":{"log_id":…}}`.
+pub fn error_body(code: i64, msg: &str, log_id: &str, violations: Vec<Violation>) -> String {
+    let envelope = Envelope {
+        code,
+        msg: msg.to_owned(),
+        data: None,
+        error: Some(ErrorDetail {
+            log_id: Some(log_id.to_owned()),
+            field_violations: violations,
+            ..ErrorDetail::default()
+        }),
+    };
+    // Serialising plain strings and integers cannot fail; the fallback keeps the shape anyway.
+    serde_json::to_string(&envelope).unwrap_or_else(|_| format!("{{\"code\":{code},\"msg\":\"\"}}"))
+}
+
+/// One of the relay's own refusals: status and `msg` from the catalogue entry for `code`, the
+/// relay's log id in `X-Tt-Logid` and in `error.log_id`.
+pub fn relay_error(code: i64, log_id: &LogId) -> Response {
+    let msg = catalogue::find(code).map_or("relay error", |e| e.feishu_msg);
+    relay_error_with(code, msg, log_id, Vec::new())
+}
+
+/// Like [`relay_error`] with a specific message (naming a cause) and field complaints.
+pub fn relay_error_with(
+    code: i64,
+    msg: &str,
+    log_id: &LogId,
+    violations: Vec<Violation>,
+) -> Response {
+    let status = catalogue::find(code)
+        .and_then(|e| StatusCode::from_u16(e.http_status).ok())
+        .unwrap_or(StatusCode::BAD_GATEWAY);
+    let body = error_body(code, msg, log_id.as_str(), violations);
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+    if let Ok(v) = HeaderValue::from_str(log_id.as_str()) {
+        headers.insert(TT_LOGID.clone(), v);
+    }
+    if code == catalogue::RELAY_UNAUTHORIZED {
+        headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+/// A validation refusal as Feishu words it: code 1220001, HTTP 400, `msg` naming the field, and the
+/// field in `error.field_violations` (the browser shows it).
+pub fn invalid_param(err: &ValidationError, log_id: &LogId) -> Response {
+    let violation = Violation {
+        field: Some(err.field.wire_name().to_owned()),
+        description: Some(err.message_en()),
+    };
+    relay_error_with(
+        catalogue::INVALID_PARAM,
+        &err.feishu_msg(),
+        log_id,
+        vec![violation],
+    )
+}
+
+/// Just the `code` of a Feishu reply, or `None` when the body is not Feishu's JSON.
+///
+/// The relay reads every upstream reply (a stale-token code can come with HTTP 200), so this
+/// deserialises only `code` and skips the rest instead of building the whole envelope.
+pub fn reply_code(body: &[u8]) -> Option<i64> {
+    #[derive(Deserialize)]
+    struct CodeOnly {
+        code: i64,
+    }
+    serde_json::from_slice::<CodeOnly>(body)
+        .ok()
+        .map(|c| c.code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_read_whatever_else_is_there() {
+        assert_eq!(
+            reply_code(br#"{"code":99991663,"msg":"x","data":{}}"#),
+            Some(99991663)
+        );
+        assert_eq!(reply_code(br#"{"msg":"x","code":0}"#), Some(0));
+        assert_eq!(reply_code(b"<html>502</html>"), None);
+        assert_eq!(reply_code(b""), None);
+    }
+
+    #[test]
+    fn error_bodies_decode_with_the_core() {
+        let body = error_body(
+            catalogue::RELAY_NOT_FOUND,
+            "relay: no such route",
+            "L1",
+            vec![],
+        );
+        let env = feishu_remedy::decode::parse_envelope(body.as_bytes()).unwrap();
+        assert_eq!(env.code, catalogue::RELAY_NOT_FOUND);
+        assert_eq!(env.error.unwrap().log_id.as_deref(), Some("L1"));
+    }
+}

@@ -1,0 +1,164 @@
+//! The one forwarded route, `POST /open-apis/attendance/v1/user_task_remedys/query_user_allowed_remedys`:
+//! access, content type, size and validation are checked here, in that order, before anything is
+//! sent upstream; then the reply is passed back unchanged.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use bytes::Bytes;
+use feishu_remedy::catalogue;
+use feishu_remedy::model::RemedyQuery;
+use feishu_remedy::validate;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+
+use crate::feishu_reply::{invalid_param, relay_error, relay_error_with};
+use crate::log_id::LogId;
+use crate::state::AppState;
+use crate::token::TokenError;
+use crate::upstream::{UpstreamError, UpstreamReply};
+
+/// The largest request body accepted. A real one is under 100 bytes.
+pub const MAX_REQUEST_BODY: usize = 4 * 1024;
+
+/// Handles `POST` on the Feishu path.
+pub async fn forward(
+    State(state): State<Arc<AppState>>,
+    Extension(log_id): Extension<LogId>,
+    req: Request,
+) -> Response {
+    let query = match checked_query(&state, &log_id, req).await {
+        Ok(query) => query,
+        Err(refusal) => return refusal,
+    };
+    match state.upstream.query(&query).await {
+        Ok(reply) => pass_back(reply),
+        Err(e) => upstream_failure(&e, &log_id),
+    }
+}
+
+/// Any other method on the Feishu path: 405 in Feishu's format, with `Allow`.
+pub async fn method_not_allowed(Extension(log_id): Extension<LogId>) -> Response {
+    let mut response = relay_error(catalogue::RELAY_METHOD, &log_id);
+    response
+        .headers_mut()
+        .insert(ALLOW, HeaderValue::from_static("POST"));
+    response
+}
+
+/// The request as a validated query, or the refusal to send instead.
+async fn checked_query(
+    state: &AppState,
+    log_id: &LogId,
+    req: Request,
+) -> Result<RemedyQuery, Response> {
+    if !state.access.allows(req.headers()) {
+        return Err(relay_error(catalogue::RELAY_UNAUTHORIZED, log_id));
+    }
+    // Requiring JSON also means a cross-origin page cannot send this as a CORS "simple" request:
+    // the browser must ask (preflight) first, and only allowed origins get a yes.
+    if !is_json(req.headers()) {
+        return Err(relay_error(catalogue::RELAY_CONTENT_TYPE, log_id));
+    }
+    if declared_length(req.headers()).is_some_and(|n| n > MAX_REQUEST_BODY as u64) {
+        return Err(relay_error(catalogue::RELAY_TOO_LARGE, log_id));
+    }
+    let employee_type = query_param(req.uri().query(), "employee_type");
+    let body = read_body(req.into_body(), log_id).await?;
+    validate::wire_query(employee_type.as_deref(), &body).map_err(|e| invalid_param(&e, log_id))
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let media_type = value.split(';').next().unwrap_or_default().trim();
+    media_type.eq_ignore_ascii_case("application/json")
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+/// The first value of `name` in a query string, percent-decoded.
+pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Reads at most [`MAX_REQUEST_BODY`] bytes; a chunked body that goes past it is refused too.
+async fn read_body(body: Body, log_id: &LogId) -> Result<Bytes, Response> {
+    match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(relay_error(catalogue::RELAY_TOO_LARGE, log_id))
+        }
+        Err(_) => Err(relay_error_with(
+            catalogue::INVALID_PARAM,
+            "request invalid: the body could not be read",
+            log_id,
+            Vec::new(),
+        )),
+    }
+}
+
+fn pass_back(reply: UpstreamReply) -> Response {
+    let mut response = (reply.status, reply.body).into_response();
+    // `into_response` set a content type for the bytes; upstream's (if any) replaces it.
+    response.headers_mut().remove(CONTENT_TYPE);
+    response.headers_mut().extend(reply.headers);
+    response
+}
+
+fn upstream_failure(err: &UpstreamError, log_id: &LogId) -> Response {
+    tracing::warn!(request_id = %log_id, cause = %err, "upstream failure");
+    let code = match err {
+        UpstreamError::Token(TokenError::Refused { .. } | TokenError::SameTokenAgain) => {
+            catalogue::RELAY_TOKEN_REFUSED
+        }
+        UpstreamError::Timeout(_) => catalogue::RELAY_UPSTREAM_TIMEOUT,
+        UpstreamError::Token(_) | UpstreamError::Unreachable | UpstreamError::TooLarge => {
+            catalogue::RELAY_UPSTREAM_DOWN
+        }
+    };
+    let base = catalogue::find(code).map_or("relay error", |e| e.feishu_msg);
+    // The cause's text comes from `TokenError`/`UpstreamError`, which never hold the secret.
+    let msg = [base, " (", &err.to_string(), ")"].concat();
+    relay_error_with(code, &msg, log_id, Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_content_types() {
+        let mut h = HeaderMap::new();
+        assert!(!is_json(&h));
+        for (v, ok) in [
+            ("application/json", true),
+            ("Application/JSON; charset=utf-8", true),
+            ("text/plain", false),
+            ("application/jsonx", false),
+            ("application/x-www-form-urlencoded", false),
+        ] {
+            h.insert(CONTENT_TYPE, HeaderValue::from_static(v));
+            assert_eq!(is_json(&h), ok, "{v}");
+        }
+    }
+
+    #[test]
+    fn query_params_are_decoded() {
+        assert_eq!(
+            query_param(Some("a=1&employee_type=employee%5Fid"), "employee_type").as_deref(),
+            Some("employee_id")
+        );
+        assert_eq!(query_param(Some("x=1"), "employee_type"), None);
+        assert_eq!(query_param(None, "employee_type"), None);
+    }
+}

@@ -1,0 +1,270 @@
+//! Putting the relay together: upstream client, routes, middleware, listener, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::serve::ListenerExt;
+use axum::{middleware, Extension, Router};
+use feishu_remedy::catalogue;
+use feishu_remedy::model::QUERY_PATH;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::{Config, UpstreamChoice};
+use crate::feishu_reply::{relay_error, JSON_UTF8};
+use crate::log_id::LogId;
+use crate::sim::{self, RunningSim, SimHandle};
+use crate::state::AppState;
+use crate::token::TokenManager;
+use crate::upstream::Upstream;
+use crate::{cors, proxy, request_log};
+
+/// Log target of the start-up lines (which upstream, `listening on http://ADDR`): always
+/// enabled by [`crate::logging::init`], whatever `RUST_LOG` says, because scripts read them.
+pub const READY_TARGET: &str = "relay::ready";
+
+/// Path of the health check.
+pub const HEALTH_PATH: &str = "/healthz";
+
+/// Path of the simulation's dataset listing (simulation mode only).
+pub const DATASET_PATH: &str = "/_sim/dataset";
+
+/// Why the relay could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The listen address (or the simulation's) could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The HTTP client could not be built (no usable TLS roots, say), or the base URL is unusable.
+    #[error("cannot set up the upstream client: {0}")]
+    Client(String),
+}
+
+/// A relay serving in the background.
+pub struct RunningRelay {
+    addr: SocketAddr,
+    sim: Option<RunningSim>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+    drain_limit: Duration,
+}
+
+impl RunningRelay {
+    /// The address it listens on (with the real port when started on port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The in-process simulation, when running on it.
+    pub fn sim(&self) -> Option<&SimHandle> {
+        self.sim.as_ref().map(RunningSim::handle)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (at most the upstream timeout
+    /// plus a little), then stops the simulation.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let mut task = self.task;
+        match tokio::time::timeout(self.drain_limit, &mut task).await {
+            Ok(_) => tracing::info!("drained; stopped"),
+            Err(_) => {
+                tracing::warn!("requests still running after the drain limit; stopping anyway");
+                task.abort();
+            }
+        }
+        if let Some(sim) = self.sim {
+            sim.shutdown().await;
+        }
+    }
+}
+
+/// Starts the relay as configured: the simulation first if asked for, then the listener.
+/// Logs first whether it runs on the simulation, and `listening on http://ADDR` once bound.
+pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
+    announce(&config);
+    let timeout = config.upstream_timeout;
+    let (base_url, app, sim) = match config.upstream {
+        UpstreamChoice::Feishu { base_url, app } => (base_url, app, None),
+        UpstreamChoice::Simulation(sim_config) => {
+            let app = sim_config.apps.first().cloned().unwrap_or_else(|| {
+                // A simulation without apps refuses every token; the relay reports that as 502.
+                crate::token::AppCredentials {
+                    app_id: sim::SIM_APP_ID.to_owned(),
+                    app_secret: crate::secret::Secret::new(""),
+                }
+            });
+            let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+            let running =
+                sim::start(sim_config, loopback)
+                    .await
+                    .map_err(|source| StartError::Bind {
+                        addr: loopback,
+                        source,
+                    })?;
+            let url = running.handle().base_url();
+            // Not "listening on": that phrase is reserved for the relay's own address, which scripts grep.
+            tracing::info!("simulation of Feishu started at {url} (upstream)");
+            (url, app, Some(running))
+        }
+    };
+    let http = http_client(&base_url, timeout)?;
+    let tokens = TokenManager::new(http.clone(), &base_url, app);
+    let upstream =
+        Upstream::new(http, &base_url, tokens, timeout).map_err(StartError::Client)?;
+    let state = Arc::new(AppState {
+        upstream,
+        access: config.access,
+        statics: config.statics,
+        sim: sim.as_ref().map(|s| s.handle().clone()),
+    });
+    let app = router(state, Arc::new(config.cors));
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    tracing::info!(target: READY_TARGET, "listening on http://{addr}");
+    let (stop, task) = serve(listener, app);
+    Ok(RunningRelay {
+        addr,
+        sim,
+        stop,
+        task,
+        drain_limit: timeout + Duration::from_secs(2),
+    })
+}
+
+fn announce(config: &Config) {
+    let version = env!("CARGO_PKG_VERSION");
+    match &config.upstream {
+        UpstreamChoice::Simulation(_) => tracing::info!(
+            target: READY_TARGET,
+            "relay {version} running on the built-in Feishu SIMULATION (FEISHU_APP_ID and \
+             FEISHU_APP_SECRET not set); access {}",
+            config.access.name()
+        ),
+        UpstreamChoice::Feishu { base_url, app } => tracing::info!(
+            target: READY_TARGET,
+            "relay {version} running on real Feishu at {base_url} as app {}; access {}",
+            app.app_id,
+            config.access.name()
+        ),
+    }
+}
+
+fn http_client(base_url: &str, timeout: Duration) -> Result<reqwest::Client, StartError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("feishu-remedy-relay/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(60));
+    // A proxy from the environment is right for reaching Feishu, never for a loopback upstream.
+    if is_loopback_url(base_url) {
+        builder = builder.no_proxy();
+    }
+    builder
+        .build()
+        .map_err(|e| StartError::Client(e.to_string()))
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split("://").nth(1).unwrap_or_default();
+    let host = rest.split('/').next().unwrap_or_default();
+    ["127.", "localhost", "[::1]"]
+        .iter()
+        .any(|p| host.starts_with(p))
+}
+
+/// The relay's routes and middleware.
+pub fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Router {
+    let mut router = Router::new()
+        .route(
+            QUERY_PATH,
+            post(proxy::forward).fallback(proxy::method_not_allowed),
+        )
+        .route(HEALTH_PATH, get(healthz));
+    if state.sim.is_some() {
+        router = router.route(DATASET_PATH, get(dataset));
+    }
+    router
+        .fallback(static_or_not_found)
+        .layer(middleware::from_fn_with_state(cors_policy, cors::layer))
+        .layer(middleware::from_fn(request_log::layer))
+        .with_state(state)
+}
+
+fn serve(
+    listener: TcpListener,
+    app: Router,
+) -> (watch::Sender<bool>, JoinHandle<std::io::Result<()>>) {
+    let (stop, mut stopped) = watch::channel(false);
+    // Small replies on kept-alive connections: do not let Nagle's algorithm hold them back.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    (stop, task)
+}
+
+async fn healthz(State(state): State<Arc<AppState>>) -> Response {
+    let mode = if state.sim.is_some() {
+        "simulation"
+    } else {
+        "feishu"
+    };
+    json_reply(serde_json::json!({"status": "ok", "upstream": mode}))
+}
+
+async fn dataset(State(state): State<Arc<AppState>>) -> Response {
+    match &state.sim {
+        Some(sim) => json_reply(sim.listing()),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn json_reply(value: serde_json::Value) -> Response {
+    let mut response = value.to_string().into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
+    response
+}
+
+async fn static_or_not_found(
+    State(state): State<Arc<AppState>>,
+    Extension(log_id): Extension<LogId>,
+    req: Request,
+) -> Response {
+    match state.statics.serve(req.method(), req.uri().path()).await {
+        Some(file) => file,
+        None => relay_error(catalogue::RELAY_NOT_FOUND, &log_id),
+    }
+}

@@ -1,0 +1,18 @@
+//! What the request handlers share.
+
+use crate::access::Access;
+use crate::sim::SimHandle;
+use crate::static_files::StaticFiles;
+use crate::upstream::Upstream;
+
+/// The relay's shared state.
+pub struct AppState {
+    /// Feishu or the simulation, with the token manager.
+    pub upstream: Upstream,
+    /// Who may call the Feishu route.
+    pub access: Access,
+    /// The page and package.
+    pub statics: StaticFiles,
+    /// The in-process simulation, when running on it (for `/_sim/dataset`).
+    pub sim: Option<SimHandle>,
+}

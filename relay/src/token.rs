@@ -1,0 +1,278 @@
+//! The tenant access token: fetched with the app's credentials, cached until shortly before it
+//! expires, refreshed by one request at a time, and replaced when Feishu says it is stale.
+//!
+//! The three bugs users reported in the official SDKs are avoided by construction: the cache
+//! follows `expire` from each reply (it cannot outlive the token), it belongs to one
+//! [`TokenManager`] per app (two apps never share one), and [`TokenManager::replace`] refuses to hand
+//! back the token that was just refused (a retry never reuses a stale token).
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::http::HeaderValue;
+use feishu_remedy::model::TOKEN_PATH;
+use serde::Deserialize;
+
+use crate::feishu_reply::JSON_UTF8;
+use crate::secret::Secret;
+
+/// The longest a token is refreshed ahead of its expiry (the Node, Go and Java SDKs use 3 minutes).
+const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(180);
+
+/// Token replies are tiny; anything larger is not one.
+const MAX_TOKEN_REPLY_BYTES: usize = 64 * 1024;
+
+/// A self-built app's credentials.
+#[derive(Debug, Clone)]
+pub struct AppCredentials {
+    /// `cli_…`; not a secret (it appears in logs).
+    pub app_id: String,
+    /// Never logged, never sent anywhere but the token endpoint.
+    pub app_secret: Secret,
+}
+
+/// A tenant token, ready to send. Its `Debug` shows only its generation number.
+#[derive(Clone)]
+pub struct Token {
+    /// `Bearer t-…`, marked sensitive so HTTP libraries never print it.
+    authorization: HeaderValue,
+    /// Which fetch produced it: 1 for the first, 2 for the next…
+    generation: u64,
+}
+
+impl Token {
+    /// The `Authorization` header value.
+    pub fn authorization(&self) -> HeaderValue {
+        self.authorization.clone()
+    }
+
+    /// Which fetch produced it (1 for the first).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token(#{}, [redacted])", self.generation)
+    }
+}
+
+/// Why no token could be had. The texts name the cause and never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// The token endpoint answered with an error code (wrong app id or secret, app disabled…).
+    #[error("Feishu refused the app credentials (code {code}: {msg})")]
+    Refused {
+        /// Feishu's code.
+        code: i64,
+        /// Feishu's message.
+        msg: String,
+    },
+    /// No connection, or the connection broke.
+    #[error("the token endpoint could not be reached")]
+    Unreachable,
+    /// An answer that is not a token reply (a gateway's error page, say).
+    #[error("the token endpoint answered HTTP {status} without a token")]
+    BadReply {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Feishu handed back the token it had just called invalid; retrying with it would be futile.
+    #[error("Feishu handed back the token it had just refused")]
+    SameTokenAgain,
+}
+
+struct Cached {
+    token: Token,
+    refresh_at: Instant,
+}
+
+/// Gets and caches the tenant token of one app.
+pub struct TokenManager {
+    http: reqwest::Client,
+    url: String,
+    app: AppCredentials,
+    cached: RwLock<Option<Cached>>,
+    /// Held while fetching, so concurrent requests on a cold or expiring cache wait for one fetch.
+    refresh: tokio::sync::Mutex<()>,
+    fetches: AtomicU64,
+}
+
+impl TokenManager {
+    /// A manager for `app`, asking `base_url` (e.g. `https://open.feishu.cn`) for tokens.
+    pub fn new(http: reqwest::Client, base_url: &str, app: AppCredentials) -> Self {
+        TokenManager {
+            http,
+            url: [base_url.trim_end_matches('/'), TOKEN_PATH].concat(),
+            app,
+            cached: RwLock::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+            fetches: AtomicU64::new(0),
+        }
+    }
+
+    /// The app this manager holds tokens for.
+    pub fn app_id(&self) -> &str {
+        &self.app.app_id
+    }
+
+    /// A token that is not about to expire: the cached one, or a new one.
+    pub async fn current(&self) -> Result<Token, TokenError> {
+        if let Some(token) = self.cached_fresh() {
+            return Ok(token);
+        }
+        let _one_at_a_time = self.refresh.lock().await;
+        // Whoever held the lock before us may have just fetched one.
+        if let Some(token) = self.cached_fresh() {
+            return Ok(token);
+        }
+        self.fetch().await
+    }
+
+    /// Drops `stale` (upstream called it invalid) and returns a different, new token. When several
+    /// requests report the same stale token, only the first causes a fetch; the rest get its result.
+    pub async fn replace(&self, stale: &Token) -> Result<Token, TokenError> {
+        self.discard(stale);
+        let fresh = self.current().await?;
+        if fresh.authorization == stale.authorization {
+            self.discard(&fresh);
+            return Err(TokenError::SameTokenAgain);
+        }
+        Ok(fresh)
+    }
+
+    fn discard(&self, token: &Token) {
+        let mut cached = self.cached.write().unwrap_or_else(PoisonError::into_inner);
+        if cached
+            .as_ref()
+            .is_some_and(|c| c.token.generation == token.generation)
+        {
+            *cached = None;
+        }
+    }
+
+    fn cached_fresh(&self) -> Option<Token> {
+        let cached = self.cached.read().unwrap_or_else(PoisonError::into_inner);
+        cached
+            .as_ref()
+            .filter(|c| Instant::now() < c.refresh_at)
+            .map(|c| c.token.clone())
+    }
+
+    async fn fetch(&self) -> Result<Token, TokenError> {
+        let started = Instant::now();
+        let (status, body) = self.post_credentials().await?;
+        let reply: TokenReply =
+            serde_json::from_slice(&body).map_err(|_| TokenError::BadReply { status })?;
+        if reply.code != 0 {
+            let msg = reply
+                .msg
+                .replace(self.app.app_secret.expose(), "[redacted]");
+            return Err(TokenError::Refused {
+                code: reply.code,
+                msg,
+            });
+        }
+        let (Some(value), Some(expire)) = (reply.tenant_access_token, reply.expire) else {
+            return Err(TokenError::BadReply { status });
+        };
+        let mut authorization = HeaderValue::from_str(&["Bearer ", &value].concat())
+            .map_err(|_| TokenError::BadReply { status })?;
+        authorization.set_sensitive(true);
+        let generation = self.fetches.fetch_add(1, Ordering::Relaxed) + 1;
+        let token = Token {
+            authorization,
+            generation,
+        };
+        let lifetime = Duration::from_secs(expire.max(0).unsigned_abs());
+        // Refresh a tenth of the lifetime early, at most 3 minutes: short test lifetimes still
+        // get a margin, long ones refresh like the SDKs. Measured from before the request, so
+        // time spent waiting for the reply counts against the token.
+        let refresh_at = started + lifetime.saturating_sub(refresh_margin(lifetime));
+        *self.cached.write().unwrap_or_else(PoisonError::into_inner) = Some(Cached {
+            token: token.clone(),
+            refresh_at,
+        });
+        tracing::info!(
+            app_id = %self.app.app_id,
+            generation,
+            expire_secs = expire,
+            "got a tenant access token"
+        );
+        Ok(token)
+    }
+
+    async fn post_credentials(&self) -> Result<(u16, Vec<u8>), TokenError> {
+        let body = serde_json::json!({
+            "app_id": self.app.app_id,
+            "app_secret": self.app.app_secret.expose(),
+        });
+        let mut response = self
+            .http
+            .post(&self.url)
+            .header(reqwest::header::CONTENT_TYPE, JSON_UTF8)
+            .body(body.to_string())
+            .send()
+            .await
+            .map_err(|_| TokenError::Unreachable)?;
+        let status = response.status().as_u16();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|_| TokenError::Unreachable)?
+        {
+            if bytes.len() + chunk.len() > MAX_TOKEN_REPLY_BYTES {
+                return Err(TokenError::BadReply { status });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok((status, bytes))
+    }
+}
+
+fn refresh_margin(lifetime: Duration) -> Duration {
+    (lifetime / 10).min(MAX_REFRESH_MARGIN)
+}
+
+/// `{"code":0,"msg":"ok","tenant_access_token":"t-…","expire":7200}`.
+#[derive(Deserialize)]
+struct TokenReply {
+    code: i64,
+    #[serde(default)]
+    msg: String,
+    tenant_access_token: Option<String>,
+    expire: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn margins_scale_with_short_lifetimes_and_cap_at_three_minutes() {
+        assert_eq!(
+            refresh_margin(Duration::from_secs(7200)),
+            Duration::from_secs(180)
+        );
+        assert_eq!(
+            refresh_margin(Duration::from_secs(2)),
+            Duration::from_millis(200)
+        );
+        assert_eq!(refresh_margin(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn token_debug_hides_the_value() {
+        let mut v = HeaderValue::from_static("Bearer t-abc");
+        v.set_sensitive(true);
+        let t = Token {
+            authorization: v,
+            generation: 3,
+        };
+        assert_eq!(format!("{t:?}"), "Token(#3, [redacted])");
+    }
+}

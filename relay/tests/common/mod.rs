@@ -1,0 +1,232 @@
+//! Shared by the integration tests: start relays (and the simulation) in-process on port 0, and
+//! talk to them over real loopback sockets.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::HeaderMap;
+use feishu_remedy::calendar::RemedyDate;
+use feishu_remedy::model::QUERY_PATH;
+use relay::access::Access;
+use relay::config::UpstreamChoice;
+use relay::sim::{self, RunningSim, SimConfig};
+use relay::token::AppCredentials;
+use relay::{Config, RunningRelay};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const LOOPBACK_ANY: &str = "127.0.0.1:0";
+
+/// A relay on its own in-process simulation, with the default simulation settings.
+pub async fn sim_relay() -> RunningRelay {
+    relay_with(Config::simulation(SimConfig::default())).await
+}
+
+/// A relay on its own simulation, configured by `adjust`.
+pub async fn sim_relay_with(adjust: impl FnOnce(&mut Config, &mut SimConfig)) -> RunningRelay {
+    let mut sim = SimConfig::default();
+    let mut config = Config::simulation(SimConfig::default());
+    adjust(&mut config, &mut sim);
+    config.upstream = UpstreamChoice::Simulation(sim);
+    relay_with(config).await
+}
+
+pub async fn relay_with(config: Config) -> RunningRelay {
+    relay::start(config).await.expect("relay starts")
+}
+
+/// A stand-alone simulation (to put relays in Feishu mode in front of it).
+pub async fn standalone_sim(config: SimConfig) -> RunningSim {
+    sim::start(config, LOOPBACK_ANY.parse().unwrap())
+        .await
+        .expect("simulation starts")
+}
+
+/// A relay in "real Feishu" mode pointed at `base_url` with `app`.
+pub fn feishu_config(base_url: &str, app: AppCredentials) -> Config {
+    let mut config = Config::simulation(SimConfig::default());
+    config.upstream = UpstreamChoice::Feishu {
+        base_url: base_url.to_owned(),
+        app,
+    };
+    config.access = Access::Open;
+    config
+}
+
+pub fn app(id: &str, secret: &str) -> AppCredentials {
+    AppCredentials {
+        app_id: id.to_owned(),
+        app_secret: relay::secret::Secret::new(secret),
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// A reply, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn code(&self) -> i64 {
+        self.json()["code"].as_i64().expect("a code")
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a Feishu-shaped error with this code, JSON content type and a log id.
+    pub fn assert_feishu_error(&self, status: u16, code: i64) {
+        assert_eq!(self.status, status, "{self:?}");
+        assert_eq!(self.code(), code, "{self:?}");
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json; charset=utf-8")
+        );
+        let logid = self.header("x-tt-logid").expect("a log id");
+        assert!(!logid.is_empty());
+    }
+}
+
+pub async fn read(response: reqwest::Response) -> Reply {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.unwrap();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// POSTs a query the way Feishu clients do.
+pub async fn query(base: &str, employee_type: &str, user_id: &str, date: u32) -> Reply {
+    let body = serde_json::json!({"user_id": user_id, "remedy_date": date}).to_string();
+    post_raw(base, &format!("employee_type={employee_type}"), &body, &[]).await
+}
+
+/// POSTs `body` to the Feishu path with `query` and extra headers (JSON content type unless
+/// overridden).
+pub async fn post_raw(base: &str, query: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut req = client()
+        .post(format!("{base}{QUERY_PATH}?{query}"))
+        .body(body.to_owned());
+    if !headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+    {
+        req = req.header("content-type", "application/json");
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    read(req.send().await.unwrap()).await
+}
+
+pub async fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut req = client().get(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    read(req.send().await.unwrap()).await
+}
+
+/// The simulation's "today" for a relay on it, and a day `n` days before.
+pub fn days_ago(relay: &RunningRelay, n: i64) -> u32 {
+    let today = relay.sim().unwrap().listing()["today"].as_i64().unwrap();
+    RemedyDate::from_yyyymmdd(today)
+        .unwrap()
+        .add_days(-n)
+        .unwrap()
+        .yyyymmdd()
+}
+
+/// Writes raw bytes on a fresh connection and reads the whole answer (the server closes it).
+pub async fn raw_http(addr: SocketAddr, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What a scripted upstream saw.
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    pub token_requests: usize,
+    pub queries: Vec<(HeaderMap, String, Bytes)>,
+}
+
+/// How the scripted upstream answers queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// 200, code 0, an empty list; token `t-fixed` every time.
+    Ok,
+    /// 99991663 with HTTP 400 for every query; the token endpoint always hands back `t-fixed`.
+    AlwaysStale,
+    /// Accepts the connection and never answers a query.
+    Hang,
+}
+
+/// A minimal Feishu-speaking upstream that records what it receives, for what the simulation
+/// cannot show (exact forwarded headers and bytes) or must not do (hang forever).
+pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
+    use axum::extract::{Request, State};
+    use axum::routing::post;
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let token = |State(seen): State<Arc<Mutex<Seen>>>| async move {
+        seen.lock().unwrap().token_requests += 1;
+        r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":7200}"#
+    };
+    let query = move |State(seen): State<Arc<Mutex<Seen>>>, req: Request| async move {
+        let (parts, body) = req.into_parts();
+        let body = axum::body::to_bytes(body, 1 << 16).await.unwrap();
+        let pq = parts.uri.path_and_query().unwrap().to_string();
+        seen.lock().unwrap().queries.push((parts.headers, pq, body));
+        match script {
+            Script::Ok => (
+                axum::http::StatusCode::OK,
+                r#"{"code":0,"msg":"success","data":{"user_allowed_remedys":[]}}"#,
+            ),
+            Script::AlwaysStale => (
+                axum::http::StatusCode::BAD_REQUEST,
+                r#"{"code":99991663,"msg":"Invalid access token for authorization"}"#,
+            ),
+            Script::Hang => {
+                std::future::pending::<()>().await;
+                unreachable!()
+            }
+        }
+    };
+    let app = axum::Router::new()
+        .route(feishu_remedy::model::TOKEN_PATH, post(token))
+        .route(QUERY_PATH, post(query))
+        .with_state(seen.clone());
+    let listener = TcpListener::bind(LOOPBACK_ANY).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+/// A loopback port with nothing listening on it.
+pub async fn closed_port() -> SocketAddr {
+    let listener = TcpListener::bind(LOOPBACK_ANY).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    addr
+}

@@ -1,0 +1,242 @@
+//! The token manager against the simulation (and a scripted upstream), over loopback: one fetch
+//! for a cold burst, refresh before expiry, one refresh and one retry on a stale token, no reuse
+//! of a refused token, one cache per app, and token failures reported without the secret.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use feishu_remedy::catalogue;
+use relay::sim::SimConfig;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cold_burst_of_50_makes_exactly_one_token_request() {
+    let relay = sim_relay_with(|_, sim| sim.rate_limit = 0).await;
+    let date = days_ago(&relay, 1);
+    let url = relay.url();
+    let burst: Vec<_> = (0..50)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { query(&url, "employee_id", "abd754f7", date).await.status })
+        })
+        .collect();
+    for task in burst {
+        assert_eq!(task.await.unwrap(), 200);
+    }
+    let sim = relay.sim().unwrap();
+    assert_eq!(sim.token_requests(), 1);
+    assert_eq!(sim.query_requests(), 50);
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_token_is_refreshed_before_it_expires() {
+    let relay = sim_relay_with(|_, sim| sim.token_ttl = Duration::from_secs(1)).await;
+    let date = days_ago(&relay, 1);
+    assert_eq!(
+        query(&relay.url(), "employee_id", "abd754f7", date)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        query(&relay.url(), "employee_id", "abd754f7", date)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        relay.sim().unwrap().token_requests(),
+        1,
+        "cached while fresh"
+    );
+    // A 1 s token is refreshed after 0.9 s, before the simulation would call it expired.
+    tokio::time::sleep(Duration::from_millis(950)).await;
+    assert_eq!(
+        query(&relay.url(), "employee_id", "abd754f7", date)
+            .await
+            .status,
+        200
+    );
+    let sim = relay.sim().unwrap();
+    assert_eq!(sim.token_requests(), 2);
+    assert_eq!(sim.query_requests(), 3, "no request was refused as expired");
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_stale_token_gets_one_refresh_and_one_retry() {
+    for status in [400, 200] {
+        let relay = sim_relay().await;
+        let sim = relay.sim().unwrap().clone();
+        sim.set_stale_token_status(status);
+        let date = days_ago(&relay, 1);
+        assert_eq!(
+            query(&relay.url(), "employee_id", "abd754f7", date)
+                .await
+                .status,
+            200
+        );
+        sim.revoke_tokens();
+        let reply = query(&relay.url(), "employee_id", "abd754f7", date).await;
+        assert_eq!(reply.status, 200, "status {status}: {reply:?}");
+        assert_eq!(reply.code(), 0);
+        assert_eq!(
+            sim.token_requests(),
+            2,
+            "one refresh (stale status {status})"
+        );
+        assert_eq!(sim.query_requests(), 3, "the refused query and one retry");
+        relay.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_stale_replies_share_one_refresh() {
+    let relay = sim_relay_with(|_, sim| sim.rate_limit = 0).await;
+    let sim = relay.sim().unwrap().clone();
+    let date = days_ago(&relay, 1);
+    assert_eq!(
+        query(&relay.url(), "employee_id", "abd754f7", date)
+            .await
+            .status,
+        200
+    );
+    sim.revoke_tokens();
+    let url = relay.url();
+    let burst: Vec<_> = (0..20)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { query(&url, "employee_id", "abd754f7", date).await.status })
+        })
+        .collect();
+    for task in burst {
+        assert_eq!(task.await.unwrap(), 200);
+    }
+    assert_eq!(sim.token_requests(), 2, "20 stale replies, one refresh");
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_token_refused_again_and_again_is_not_a_loop() {
+    let relay = sim_relay().await;
+    let sim = relay.sim().unwrap().clone();
+    let date = days_ago(&relay, 1);
+    sim.reject_all_tokens(true);
+    let reply = query(&relay.url(), "employee_id", "abd754f7", date).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.code(),
+        catalogue::TOKEN_INVALID,
+        "Feishu's answer passed on"
+    );
+    assert_eq!(
+        sim.query_requests(),
+        2,
+        "the first try and exactly one retry"
+    );
+    assert_eq!(
+        sim.token_requests(),
+        2,
+        "the first token and exactly one refresh"
+    );
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_refused_token_handed_back_again_is_never_reused() {
+    // This upstream answers 99991663 to every query and hands out the same token every time.
+    let (upstream, seen) = scripted_upstream(Script::AlwaysStale).await;
+    let relay = relay_with(feishu_config(&upstream, app("cli_x", "secret-x"))).await;
+    let reply = post_raw(
+        &relay.url(),
+        "employee_type=employee_id",
+        r#"{"user_id":"a","remedy_date":20240229}"#,
+        &[],
+    )
+    .await;
+    assert_eq!(reply.code(), catalogue::TOKEN_INVALID);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.token_requests, 2, "asked for a new token once");
+    assert_eq!(
+        seen.queries.len(),
+        1,
+        "no retry with the token just refused"
+    );
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn each_app_has_its_own_token_cache() {
+    let config = SimConfig {
+        apps: vec![app("cli_one", "secret-one"), app("cli_two", "secret-two")],
+        rate_limit: 2,
+        ..SimConfig::default()
+    };
+    let sim = standalone_sim(config).await;
+    let base = sim.handle().base_url();
+    let one = relay_with(feishu_config(&base, app("cli_one", "secret-one"))).await;
+    let two = relay_with(feishu_config(&base, app("cli_two", "secret-two"))).await;
+    let today = sim.handle().listing()["today"].as_u64().unwrap() as u32;
+    // The rate limit is per app: app one uses up its budget, app two's token still has its own.
+    let statuses: Vec<u16> = [
+        query(&one.url(), "employee_id", "abd754f7", today)
+            .await
+            .status,
+        query(&one.url(), "employee_id", "abd754f7", today)
+            .await
+            .status,
+        query(&one.url(), "employee_id", "abd754f7", today)
+            .await
+            .status,
+        query(&two.url(), "employee_id", "abd754f7", today)
+            .await
+            .status,
+    ]
+    .to_vec();
+    assert_eq!(
+        statuses[3], 400,
+        "app two is not limited (1226501 for today): {statuses:?}"
+    );
+    assert!(
+        statuses[..3].contains(&429),
+        "app one is limited: {statuses:?}"
+    );
+    assert_eq!(sim.handle().token_requests(), 2, "one token per app");
+    one.shutdown().await;
+    two.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_credentials_give_502_naming_the_cause_not_the_secret() {
+    let sim = standalone_sim(SimConfig::default()).await;
+    let relay = relay_with(feishu_config(
+        &sim.handle().base_url(),
+        app(relay::sim::SIM_APP_ID, "wrong-secret-7d1f"),
+    ))
+    .await;
+    for attempt in 1..=2 {
+        let reply = query(&relay.url(), "employee_id", "abd754f7", 20240229).await;
+        reply.assert_feishu_error(502, catalogue::RELAY_TOKEN_REFUSED);
+        let text = String::from_utf8_lossy(&reply.body).into_owned();
+        assert!(
+            text.contains(&catalogue::BAD_CREDENTIALS.to_string()),
+            "{text}"
+        );
+        assert!(!text.contains("wrong-secret-7d1f"));
+        assert!(reply
+            .headers
+            .iter()
+            .all(|(_, v)| !v.as_bytes().windows(6).any(|w| w == b"wrong-")));
+        assert_eq!(
+            sim.handle().token_requests(),
+            attempt,
+            "a refusal is not cached"
+        );
+    }
+    assert_eq!(sim.handle().query_requests(), 0);
+    relay.shutdown().await;
+    sim.shutdown().await;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make pkg`: the npm package in pkg/. Release wasm, wasm-bindgen --target web (an ES module that
+# works with and without a bundler), wasm-opt -Oz, then the maintained files from npm/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# The wasm features rustc emits for wasm32-unknown-unknown; wasm-opt must neither drop them nor add
+# others (--all-features would let it write encodings browsers do not read yet).
+WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-reference-types --enable-multivalue --enable-mutable-globals)
+
+# strip=false for this build only: wasm-bindgen reads the target_features section that stripping
+# removes; wasm-opt strips debug info and names afterwards.
+CARGO_PROFILE_RELEASE_STRIP=false cargo build --release --target wasm32-unknown-unknown -p feishu-remedy
+
+build=target/pkg-build
+rm -rf "$build" pkg
+mkdir -p "$build" pkg
+wasm-bindgen --target web --out-dir "$build" target/wasm32-unknown-unknown/release/feishu_remedy.wasm
+wasm-opt -Oz "${WASM_FEATURES[@]}" --strip-debug --strip-producers \
+  "$build/feishu_remedy_bg.wasm" -o pkg/feishu_remedy_bg.wasm
+cp "$build/feishu_remedy.js" "$build/feishu_remedy.d.ts" pkg/
+cp -r "$build/snippets" pkg/
+
+# index.js re-exports RemedyError from the snippet module the glue itself imports (one class).
+snippet_dir=$(cd pkg/snippets && ls -d feishu-remedy-*)
+if [ "$(echo "$snippet_dir" | wc -l)" != 1 ]; then
+  echo "build-pkg: expected one snippet directory, found: $snippet_dir" >&2
+  exit 1
+fi
+sed "s/@SNIPPET_DIR@/$snippet_dir/" npm/index.js >pkg/index.js
+cp npm/index.d.ts npm/package.json npm/README.md pkg/
+
+# The package's version is maintained in npm/package.json; it must match the crate's.
+crate_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+npm_version=$(node -p 'require("./npm/package.json").version')
+if [ "$crate_version" != "$npm_version" ]; then
+  echo "build-pkg: npm/package.json is $npm_version but Cargo.toml is $crate_version" >&2
+  exit 1
+fi
+echo "build-pkg: pkg/ ready ($(du -sh pkg | cut -f1)); scripts/size.sh for the budget"

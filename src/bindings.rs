@@ -1,0 +1,318 @@
+//! The JavaScript API (public to Rust only so the browser tests can call exactly what JavaScript
+//! calls): `configure`, `queryAllowedRemedys`, `queryAllowedRemedysRange`, their
+//! TypeScript types, and the conversion of results and errors into JavaScript values.
+//!
+//! Every export returns a `Result`, and every failure becomes a `RemedyError` instance (the class
+//! in `js/remedy_error.js`), so nothing a page passes can make the module trap.
+
+use js_sys::{Object, Promise};
+use wasm_bindgen::prelude::*;
+
+use crate::errors::RemedyError;
+use crate::{client, js_input, options, range_run};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** How `user_id` identifies the employee: the user ID of the admin console, or the employee number. */
+export type EmployeeType = "employee_id" | "employee_no";
+/** 1 = on duty (clock in), 2 = off duty (clock out). */
+export type WorkType = 1 | 2;
+/** Why a punch needs correcting: left early, came late, or missing. */
+export type PunchStatus = "Early" | "Late" | "Lack";
+
+/** The request, shaped like the official Node SDK's call. */
+export interface QueryAllowedRemedysRequest {
+  params: { employee_type: EmployeeType };
+  /** `remedy_date` is the day as a number written yyyyMMdd, e.g. 20210104. */
+  data: { user_id: string; remedy_date: number };
+}
+
+/** A month (or any range up to 62 days), asked day by day. `from` and `to` are yyyyMMdd, inclusive. */
+export interface QueryAllowedRemedysRangeRequest {
+  params: { employee_type: EmployeeType };
+  data: { user_id: string; from: number; to: number };
+}
+
+/**
+ * One correctable punch, wire names unchanged. Every field is optional, as in Feishu's SDKs, and
+ * values Feishu adds later are passed through rather than refused.
+ */
+export interface AllowedRemedy {
+  user_id?: string;
+  /** yyyyMMdd */
+  remedy_date?: number;
+  /** A free shift: the user picks a time and `punch_no` does not matter. */
+  is_free_punch?: boolean;
+  /** 0 = 1st on/off pair of the day, 1 = 2nd, 2 = 3rd. */
+  punch_no?: number;
+  work_type?: WorkType | (number & {});
+  punch_status?: PunchStatus | (string & {});
+  /** The scheduled time, `yyyy-MM-dd HH:mm`. */
+  normal_punch_time?: string;
+  /** The earliest time a correction may claim, `yyyy-MM-dd HH:mm`. */
+  remedy_start_time?: string;
+  /** The latest time a correction may claim, `yyyy-MM-dd HH:mm`. */
+  remedy_end_time?: string;
+}
+
+/** Feishu's reply, wire names unchanged; the list is always present (empty when Feishu sent none). */
+export interface QueryAllowedRemedysResponse {
+  code: 0;
+  msg: string;
+  data: { user_allowed_remedys: AllowedRemedy[] };
+  /** X-Tt-Logid: what Feishu support asks for. */
+  log_id?: string;
+}
+
+/** fetch's `credentials`. */
+export type RelayCredentials = "omit" | "same-origin" | "include";
+
+/** Where the relay is and how to talk to it. */
+export interface RelayOptions {
+  /** The relay's base URL (http or https); Feishu's path is appended to it. */
+  relayUrl: string;
+  /** Time limit of a whole call, retries included, in ms (1 to 600000). Default 10000. */
+  timeoutMs?: number;
+  /** Extra request headers, e.g. a bearer key or CSRF token for the relay. */
+  headers?: Record<string, string> | Headers;
+  credentials?: RelayCredentials;
+  /** Cancels the call (or the whole range). */
+  signal?: AbortSignal | null;
+  /** Retries of retryable failures (rate limit, server fault, network): 0 to 10. Default 2. */
+  retries?: number;
+}
+
+/** Options of a range query: relay options plus how many days to ask at once, and progress. */
+export interface RangeOptions extends Partial<RelayOptions> {
+  /** Days asked at once, 1 to 16. Default 4. */
+  concurrency?: number;
+  /** Called after every day with the number of days done and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What became of one day of a range; `date` is yyyyMMdd. */
+export type DayResult =
+  | { date: number; status: "ok"; entries: AllowedRemedy[]; logId: string | null }
+  | { date: number; status: "nothing_to_correct"; logId: string | null }
+  | { date: number; status: "error"; error: RemedyError }
+  /** Not asked: an earlier day answered 1226502 (group forbids) or 1226504 (quota used up). */
+  | { date: number; status: "skipped"; reason: RemedyError };
+
+/** What went wrong, for programs. */
+export type RemedyErrorKind = "validation" | "network" | "timeout" | "aborted" | "http" | "decode" | "api";
+/** Who can act on it. */
+export type RemedyErrorCategory =
+  | "caller_input" | "permission" | "business_rule" | "rate_limit" | "token"
+  | "server" | "network" | "cancelled" | "unknown";
+/** The input a validation error is about. */
+export type RemedyErrorField =
+  | "request" | "params" | "data" | "params.employee_type" | "data.user_id" | "data.remedy_date"
+  | "data.from" | "data.to" | "options" | "relayUrl" | "timeoutMs" | "retries" | "concurrency"
+  | "headers" | "credentials" | "signal" | "onProgress";
+/** A text in Chinese and English. */
+export interface LocalizedText { zh: string; en: string }
+
+/** Every failure rejects with this: a real Error (with a stack); `message` is readable alone. */
+export declare class RemedyError extends Error {
+  private constructor();
+  readonly name: "RemedyError";
+  readonly kind: RemedyErrorKind;
+  /** Feishu's code (or the relay's, in Feishu's format), when there is one. */
+  readonly code: number | null;
+  readonly httpStatus: number | null;
+  /** Feishu's own message, as sent. */
+  readonly msg: string | null;
+  /** X-Tt-Logid: give it to Feishu support. */
+  readonly logId: string | null;
+  /** Feishu's troubleshooting text, with a link. */
+  readonly troubleshooter: string | null;
+  readonly category: RemedyErrorCategory;
+  /** For validation errors: the field at fault. */
+  readonly field: RemedyErrorField | null;
+  /** A stable reason code: for validation, e.g. "missing", "not_an_integer"; for http/decode, e.g. "html". */
+  readonly problem: string | null;
+  /** What happened. */
+  readonly meaning: LocalizedText;
+  /** What to do about it. */
+  readonly hint: LocalizedText;
+  /** Whether the same request can succeed later. */
+  readonly retryable: boolean;
+  /** How long the server asked to wait, when it did. */
+  readonly retryAfterMs: number | null;
+  /** 1226501: that day has nothing to correct (good news, not a failure). */
+  readonly nothingToCorrect: boolean;
+}
+"#;
+
+#[wasm_bindgen(module = "/js/remedy_error.js")]
+extern "C" {
+    /// A `RemedyError` instance from its fields, in the order the class documents them.
+    #[wasm_bindgen(js_name = makeRemedyError)]
+    fn make_remedy_error(
+        message: &str,
+        kind: &str,
+        code: Option<f64>,
+        http_status: Option<f64>,
+        msg: Option<&str>,
+        log_id: Option<&str>,
+        troubleshooter: Option<&str>,
+        category: &str,
+        field: Option<&str>,
+        problem: Option<&str>,
+        meaning_zh: &str,
+        meaning_en: &str,
+        hint_zh: &str,
+        hint_en: &str,
+        retryable: bool,
+        retry_after_ms: Option<f64>,
+        nothing_to_correct: bool,
+    ) -> JsValue;
+}
+
+#[wasm_bindgen(module = "/js/driver.js")]
+extern "C" {
+    /// Attempts a prepared call until [`bridge`] says done (see `js/driver.js`).
+    #[wasm_bindgen(js_name = runCall)]
+    fn run_call(call: &Object, bridge: &JsValue) -> Promise;
+}
+
+/// Stores the relay options every call starts from. Throws a `RemedyError` on a bad option.
+#[wasm_bindgen]
+pub fn configure(
+    #[wasm_bindgen(unchecked_param_type = "RelayOptions")] options: JsValue,
+) -> Result<(), JsValue> {
+    options::configure(&options).map_err(|e| error_to_js(&e.into()))
+}
+
+/// Which punches of one day can still be corrected. Rejects with a `RemedyError`.
+#[wasm_bindgen(
+    js_name = queryAllowedRemedys,
+    unchecked_return_type = "Promise<QueryAllowedRemedysResponse>"
+)]
+pub fn query_allowed_remedys(
+    #[wasm_bindgen(unchecked_param_type = "QueryAllowedRemedysRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Partial<RelayOptions>")] options: JsValue,
+) -> Promise {
+    let checked = js_input::single_query(&request)
+        .and_then(|query| Ok((query, options::for_call(&options)?)));
+    match checked {
+        Ok((query, relay)) => {
+            let call = client::call_template(&relay);
+            client::with_request(&call, &relay.relay_url, &query);
+            BRIDGE.with(|bridge| run_call(&call, bridge))
+        }
+        // Rejected, not thrown: callers of an async API catch rejections.
+        Err(e) => Promise::reject(&error_to_js(&e.into())),
+    }
+}
+
+/// Every day from `data.from` to `data.to`, in date order. Rejects with a `RemedyError` on bad
+/// input or when cancelled; each day's own failure is that day's result.
+#[wasm_bindgen(
+    js_name = queryAllowedRemedysRange,
+    unchecked_return_type = "Promise<DayResult[]>"
+)]
+pub fn query_allowed_remedys_range(
+    #[wasm_bindgen(unchecked_param_type = "QueryAllowedRemedysRangeRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RangeOptions")] options: JsValue,
+) -> Promise {
+    let checked = js_input::range_query(&request)
+        .and_then(|query| Ok((query, options::for_range(&options)?)));
+    match checked {
+        Ok((query, (relay, extras))) => {
+            BRIDGE.with(|bridge| range_run::start(query, relay, extras, bridge))
+        }
+        Err(e) => Promise::reject(&error_to_js(&e.into())),
+    }
+}
+
+/// What `js/driver.js` asks through the bridge (the numbers match its constants).
+const SETTLE: u32 = 0;
+const NEXT_DAY: u32 = 1;
+const SETTLE_DAY: u32 = 2;
+const FINISH: u32 = 3;
+
+/// The one function through which the driver asks Rust, as a JavaScript function.
+type Bridge = dyn Fn(u32, u32, u32, JsValue, u32, f64, u32, u32) -> JsValue;
+
+thread_local! {
+    /// Made once and kept for the module's life: one closure instead of one per call.
+    static BRIDGE: JsValue = Closure::<Bridge>::new(bridge).into_js_value();
+}
+
+/// `bridge(op, id, i, attempt, retriesDone, deadline, retries, timeoutMs)`: `id` and `i` name a range
+/// and its day; `retries` and `timeoutMs` are a single call's limits (a range keeps its own).
+#[allow(clippy::too_many_arguments)]
+fn bridge(
+    op: u32,
+    id: u32,
+    i: u32,
+    attempt: JsValue,
+    retries_done: u32,
+    deadline: f64,
+    retries: u32,
+    timeout_ms: u32,
+) -> JsValue {
+    match op {
+        SETTLE => {
+            let limits = client::Limits {
+                retries,
+                timeout_ms,
+                deadline,
+            };
+            client::settle(&attempt, retries_done, limits).to_js(true)
+        }
+        NEXT_DAY => range_run::next_day(id),
+        SETTLE_DAY => range_run::settle_day(id, i, &attempt, retries_done, deadline),
+        FINISH => range_run::finish(id),
+        _ => {
+            range_run::drop_range(id);
+            JsValue::UNDEFINED
+        }
+    }
+}
+
+/// The machine-readable reason inside validation, http and decode errors.
+fn problem_code(e: &RemedyError) -> Option<&'static str> {
+    match e {
+        RemedyError::Validation(v) => Some(v.problem.code()),
+        RemedyError::Http { problem, .. } | RemedyError::Decode { problem, .. } => {
+            Some(problem.code())
+        }
+        _ => None,
+    }
+}
+
+/// The message: the error's own words, plus the log id so that a logged message is enough for
+/// Feishu support.
+fn message(e: &RemedyError) -> String {
+    let text = e.to_string();
+    match e.log_id() {
+        Some(id) => [text.as_str(), " (log id ", id, ")"].concat(),
+        None => text,
+    }
+}
+
+/// A `RemedyError` instance with every documented field (absent ones `null`).
+pub(crate) fn error_to_js(e: &RemedyError) -> JsValue {
+    let (meaning, hint) = (e.meaning(), e.action());
+    make_remedy_error(
+        &message(e),
+        e.kind(),
+        e.code().map(|c| c as f64),
+        e.http_status().map(f64::from),
+        e.feishu_msg(),
+        e.log_id(),
+        e.troubleshooter(),
+        e.category().as_str(),
+        e.field(),
+        problem_code(e),
+        &meaning.zh,
+        &meaning.en,
+        &hint.zh,
+        &hint.en,
+        e.retryable(),
+        e.retry_after_secs().map(|s| f64::from(s) * 1000.0),
+        e.is_nothing_to_correct(),
+    )
+}

@@ -1,0 +1,153 @@
+//! Feishu's reply, parsed by the browser (`JSON.parse`), checked against the core's wire types.
+//!
+//! The rules are the core serde derive's: every entry field optional (`null` as absent), a `null`
+//! or missing list empty, the old `user_allowed_remedy_times` key accepted, integers arriving as
+//! JavaScript numbers. Checked by hand rather than through serde-wasm-bindgen because serde's
+//! error messages drag float formatting and a generic deserialiser into the wasm: about 40 KB of
+//! code, more than the whole size budget. The punches themselves are not copied into Rust: once
+//! every field has the right type, the parsed objects are handed to the page as they are.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::decode::BodyProblem;
+use crate::js_input::{get, is_array};
+use crate::model::{Envelope, ErrorDetail};
+
+type Shape<T> = Result<T, BodyProblem>;
+
+/// The largest integer a double holds exactly; nothing valid lives above it.
+const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// The JSON type a field must have.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Integer,
+    Boolean,
+}
+
+/// `AllowedRemedy`'s fields and their types.
+const ENTRY_FIELDS: [(&str, Kind); 9] = [
+    ("user_id", Kind::Text),
+    ("remedy_date", Kind::Integer),
+    ("is_free_punch", Kind::Boolean),
+    ("punch_no", Kind::Integer),
+    ("work_type", Kind::Integer),
+    ("punch_status", Kind::Text),
+    ("normal_punch_time", Kind::Text),
+    ("remedy_start_time", Kind::Text),
+    ("remedy_end_time", Kind::Text),
+];
+
+fn wrong(key: &str, expected: &str) -> BodyProblem {
+    BodyProblem::WrongShape([key, " must be ", expected].concat())
+}
+
+fn is_record(v: &JsValue) -> bool {
+    v.is_object() && !is_array(v).unwrap_or(true)
+}
+
+/// `object[key]` unless it is absent or `null`, which Feishu's optional fields allow.
+fn present(object: &JsValue, key: &str) -> Option<JsValue> {
+    get(object, key).filter(|v| !(v.is_undefined() || v.is_null()))
+}
+
+fn integer(v: &JsValue) -> Option<i64> {
+    v.as_f64()
+        .filter(|n| n.fract() == 0.0 && n.abs() <= MAX_EXACT)
+        .map(|n| n as i64)
+}
+
+/// Checks that each field present on `object` has its type.
+fn check(object: &JsValue, fields: &[(&str, Kind)]) -> Shape<()> {
+    for &(key, kind) in fields {
+        let Some(v) = present(object, key) else {
+            continue;
+        };
+        let (fits, expected) = match kind {
+            Kind::Text => (v.is_string(), "a string"),
+            Kind::Integer => (integer(&v).is_some(), "an integer"),
+            Kind::Boolean => (v.as_bool().is_some(), "a boolean"),
+        };
+        if !fits {
+            return Err(wrong(key, expected));
+        }
+    }
+    Ok(())
+}
+
+fn opt_string(object: &JsValue, key: &str) -> Shape<Option<String>> {
+    check(object, &[(key, Kind::Text)])?;
+    Ok(present(object, key).and_then(|v| v.as_string()))
+}
+
+/// An optional object field.
+fn opt_record(object: &JsValue, key: &str) -> Shape<Option<JsValue>> {
+    match present(object, key) {
+        Some(v) if is_record(&v) => Ok(Some(v)),
+        Some(_) => Err(wrong(key, "an object")),
+        None => Ok(None),
+    }
+}
+
+/// Any reply of Feishu's, `{code, msg, data?, error?}`, and the list of punches (an array, empty
+/// when Feishu sent none).
+pub(crate) fn envelope(value: &JsValue) -> Shape<(Envelope, JsValue)> {
+    if !is_record(value) {
+        return Err(wrong("the reply", "a JSON object"));
+    }
+    let code = get(value, "code")
+        .as_ref()
+        .and_then(integer)
+        .ok_or_else(|| wrong("code", "an integer"))?;
+    let list = match opt_record(value, "data")? {
+        Some(data) => punches(&data)?,
+        None => Array::new().into(),
+    };
+    let error = opt_record(value, "error")?
+        .map(|e| error_detail(&e))
+        .transpose()?;
+    let envelope = Envelope {
+        code,
+        msg: opt_string(value, "msg")?.unwrap_or_default(),
+        // The punches travel separately, as `list`.
+        data: None,
+        error,
+    };
+    Ok((envelope, list))
+}
+
+/// `data.user_allowed_remedys` (or the old `user_allowed_remedy_times`), every entry checked.
+fn punches(data: &JsValue) -> Shape<JsValue> {
+    let Some(list) = present(data, "user_allowed_remedys")
+        .or_else(|| present(data, "user_allowed_remedy_times"))
+    else {
+        return Ok(Array::new().into());
+    };
+    if !is_array(&list).unwrap_or(false) {
+        return Err(wrong("user_allowed_remedys", "an array"));
+    }
+    for entry in Array::from(&list).iter() {
+        if !is_record(&entry) {
+            return Err(wrong("user_allowed_remedys[]", "an object"));
+        }
+        check(&entry, &ENTRY_FIELDS)?;
+    }
+    Ok(list)
+}
+
+/// Feishu's `error` object: the log id and troubleshooting text are what a person needs. The
+/// violation lists are not read: an error reply is not refused over their shape.
+fn error_detail(object: &JsValue) -> Shape<ErrorDetail> {
+    Ok(ErrorDetail {
+        log_id: opt_string(object, "log_id")?,
+        troubleshooter: opt_string(object, "troubleshooter")?,
+        ..ErrorDetail::default()
+    })
+}
+
+/// `object[key] = value` on an object this module just made (cannot throw).
+pub(crate) fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}

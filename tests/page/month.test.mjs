@@ -1,0 +1,117 @@
+// The month view: a progress bar while the days load, a calendar grid of outcomes, a day's table on
+// click, and a month that can be cancelled half-way.
+
+import { test } from "node:test";
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { openPage, lookUp, settled, tableRows, finish, shot, assert, API_GLOB, DOCS } from "./harness.mjs";
+import { DATA } from "./dataset.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Slows every Feishu call down so a person (and the test) can see the month load. */
+async function slowApi(page, ms, requests = []) {
+  await page.route(API_GLOB, async (route) => {
+    requests.push(Date.now());
+    await sleep(ms);
+    // The page may have aborted the request meanwhile (cancel): then there is nothing to continue.
+    await route.continue().catch(() => {});
+  });
+  return requests;
+}
+
+const daysIn = (month) => {
+  const [y, m] = month.split("-").map(Number);
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+};
+
+/** Samples the progress bar until the query ends; returns every distinct value seen. */
+async function watchProgress(page) {
+  const seen = [];
+  for (let i = 0; i < 400; i += 1) {
+    const s = await page.evaluate(() => {
+      const p = document.getElementById("progress");
+      const bar = document.getElementById("progress-bar");
+      return { shown: !p.hidden, value: bar.value, max: bar.max, text: document.getElementById("progress-text").textContent };
+    });
+    if (s.shown && !seen.some((x) => x.value === s.value)) seen.push(s);
+    if (!s.shown && seen.length) break;
+    await sleep(25);
+  }
+  return seen;
+}
+
+test("month: progress while loading, a grid of outcomes, and a day's table on click", async () => {
+  const ctx = await openPage({ width: 1100, height: 1000 });
+  const { page } = ctx;
+  const c = DATA.month;
+  await slowApi(page, 60);
+  await lookUp(page, { userId: c.user, month: c.month });
+  const seen = await watchProgress(page);
+  await settled(page);
+  const total = daysIn(c.month);
+  // The bar moved through intermediate values towards the number of days, with a matching caption.
+  assert.ok(seen.length >= 3, `progress seen: ${JSON.stringify(seen)}`);
+  assert.ok(seen.every((s) => s.max === total), "max is the number of days");
+  assert.ok(seen.some((s) => s.value > 0 && s.value < total), "an intermediate value was shown");
+  assert.match(seen[seen.length - 1].text, new RegExp(`of ${total} days`));
+  assert.equal(await page.isHidden("#progress"), true, "the bar goes away when done");
+
+  const days = page.locator("#results button.day");
+  assert.equal(await days.count(), total, "one button per day");
+  for (const [date, text] of c.expect) {
+    const cell = page.locator(`#results button.day[data-date="${date.replaceAll("-", "")}"] .day-status`);
+    assert.match(await cell.textContent(), text, `cell ${date}`);
+  }
+  assert.match(await page.textContent("#results .summary"), /days with punches to correct/);
+
+  // Clicking a day with punches shows its table under the grid.
+  const open = page.locator(`#results button.day[data-date="${c.open.replaceAll("-", "")}"]`);
+  await open.click();
+  assert.equal(await open.getAttribute("aria-pressed"), "true");
+  const rows = await tableRows(page, "#day-detail");
+  assert.ok(rows.length >= 1, "the day's table has rows");
+  await shot(page, "month-view");
+  mkdirSync(DOCS, { recursive: true });
+  await page.screenshot({ path: join(DOCS, "month-view.png"), fullPage: true });
+  await finish(ctx, page, "month-view-day-open");
+});
+
+test("month where the group forbids corrections: the reason, then later days not asked", async () => {
+  const c = DATA.monthForbidden;
+  if (!c) return;
+  const ctx = await openPage();
+  const { page } = ctx;
+  await lookUp(page, { userId: c.user, month: c.month });
+  await settled(page);
+  const kinds = await page.$$eval("#results button.day", (bs) => bs.map((b) => b.className.replace(/^day /, "")));
+  assert.ok(kinds.includes("day-error"), "at least one day shows the reason");
+  assert.ok(kinds.includes("day-skipped"), "later days are marked not asked");
+  assert.ok(!kinds.includes("day-ok"), "no day claims punches to correct");
+  await page.locator("#results button.day-skipped").first().click();
+  assert.match(await page.textContent("#day-detail"), /Not asked/);
+  assert.equal(await page.locator("#day-detail [role=alert]").count(), 1, "the reason is shown for a skipped day");
+  await finish(ctx, page, "month-group-forbids");
+});
+
+test("a month can be cancelled: it stops asking and says so", async () => {
+  const ctx = await openPage();
+  const { page } = ctx;
+  const c = DATA.month;
+  const requests = await slowApi(page, 400);
+  await lookUp(page, { userId: c.user, month: c.month });
+  await page.locator("#cancel").waitFor({ state: "visible" });
+  // Let the first requests start, then cancel.
+  while (requests.length === 0) await sleep(20);
+  await page.click("#cancel");
+  await page.locator("#results .notice.warn").waitFor();
+  const atCancel = requests.length;
+  assert.match(await page.textContent("#results .notice.warn"), /Cancelled/);
+  assert.equal(await page.isHidden("#cancel"), true);
+  assert.equal(await page.isHidden("#progress"), true);
+  assert.ok(atCancel < daysIn(c.month), `only ${atCancel} of the month's days were asked`);
+  await sleep(1200);
+  assert.equal(requests.length, atCancel, "no request after cancelling");
+  assert.equal(await page.locator("#results button.day-ok").count(), 0, "no results were shown");
+  await finish(ctx, page, "month-cancelled");
+});

@@ -1,0 +1,103 @@
+// A consumer of the published types (pkg/index.d.ts, generated from src/bindings.rs), compiled
+// with `tsc --noEmit` by scripts/test-types.sh. Each `@ts-expect-error` line must NOT compile: if
+// the types ever loosen (to `any`, to plain `string`), tsc reports the unused directive and fails.
+import init, {
+  configure,
+  queryAllowedRemedys,
+  queryAllowedRemedysRange,
+  RemedyError,
+  type AllowedRemedy,
+  type DayResult,
+  type EmployeeType,
+  type QueryAllowedRemedysRequest,
+  type QueryAllowedRemedysResponse,
+  type RemedyErrorKind,
+} from "feishu-remedy";
+
+export async function main(): Promise<void> {
+  await init();
+  configure({ relayUrl: "https://relay.example", timeoutMs: 5000, retries: 1, headers: { "x-csrf": "t" } });
+  // @ts-expect-error relayUrl is required by configure
+  configure({ timeoutMs: 5000 });
+  // @ts-expect-error credentials is fetch's union, not any string
+  configure({ relayUrl: "https://relay.example", credentials: "sometimes" });
+
+  const request: QueryAllowedRemedysRequest = {
+    params: { employee_type: "employee_id" },
+    data: { user_id: "abd754f7", remedy_date: 20210104 },
+  };
+  const controller = new AbortController();
+  const res: QueryAllowedRemedysResponse = await queryAllowedRemedys(request, { signal: controller.signal });
+  const code: 0 = res.code;
+  const list: AllowedRemedy[] = res.data.user_allowed_remedys;
+  const logId: string | undefined = res.log_id;
+  void code;
+  void logId;
+
+  for (const e of list) {
+    if (e.work_type === 1) console.log("on duty");
+    if (e.punch_status === "Lack") console.log("missing");
+    const when: string | undefined = e.remedy_end_time;
+    void when;
+    // @ts-expect-error punch_no is a number
+    const no: string = e.punch_no;
+    void no;
+  }
+
+  // @ts-expect-error employee_type is a literal union
+  await queryAllowedRemedys({ params: { employee_type: "open_id" }, data: { user_id: "u", remedy_date: 20210104 } });
+  // @ts-expect-error remedy_date is a yyyyMMdd number, not a string
+  await queryAllowedRemedys({ params: { employee_type: "employee_no" }, data: { user_id: "u", remedy_date: "20210104" } });
+  // @ts-expect-error data is required
+  await queryAllowedRemedys({ params: { employee_type: "employee_no" } });
+  const wrongType: EmployeeType[] = ["employee_id", "employee_no"];
+  // @ts-expect-error not an EmployeeType
+  wrongType.push("user_id");
+
+  const days: DayResult[] = await queryAllowedRemedysRange(
+    { params: { employee_type: "employee_id" }, data: { user_id: "u", from: 20240301, to: 20240331 } },
+    { concurrency: 4, onProgress: (done: number, total: number) => console.log(done, total) },
+  );
+  for (const day of days) {
+    const date: number = day.date;
+    void date;
+    switch (day.status) {
+      case "ok":
+        console.log(day.entries.length);
+        break;
+      case "nothing_to_correct":
+        break;
+      case "error":
+        console.log(day.error.code, day.error.hint.en);
+        break;
+      case "skipped":
+        console.log(day.reason.code);
+        // @ts-expect-error a skipped day has a reason, not entries
+        console.log(day.entries);
+        break;
+      default: {
+        const never: never = day;
+        void never;
+      }
+    }
+  }
+  // @ts-expect-error onProgress takes numbers
+  await queryAllowedRemedysRange(days as never, { onProgress: (done: string) => done });
+
+  try {
+    await queryAllowedRemedys(request);
+  } catch (err) {
+    if (err instanceof RemedyError) {
+      const kind: RemedyErrorKind = err.kind;
+      const status: number | null = err.httpStatus;
+      const wait: number | null = err.retryAfterMs;
+      const text: string = err.meaning.zh + err.hint.en + err.message;
+      const nothing: boolean = err.nothingToCorrect;
+      void [kind, status, wait, text, nothing, err.logId, err.code, err.field, err.category, err.stack];
+      // @ts-expect-error kind is a literal union
+      if (err.kind === "teapot") console.log("never");
+      // @ts-expect-error the class is built by the module only
+      new RemedyError();
+    }
+  }
+}
