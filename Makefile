@@ -70,7 +70,7 @@ bench-relay: setup-bench
 	scripts/bench-relay.sh
 
 relay:
-	cargo run --release -p relay -- $(RELAY_ARGS)
+	cargo run --profile relay -p relay -- $(RELAY_ARGS)
 
 demo: setup pkg
 	scripts/demo.sh

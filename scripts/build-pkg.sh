@@ -32,6 +32,11 @@ fi
 sed "s/@SNIPPET_DIR@/$snippet_dir/" npm/index.js >pkg/index.js
 cp npm/index.d.ts npm/package.json npm/README.md pkg/
 
+# Comments out of the shipped JavaScript (the .d.ts keeps the documentation), then a syntax check.
+js_files=(pkg/index.js pkg/feishu_remedy.js $(find pkg/snippets -name '*.js'))
+node scripts/strip-comments.mjs "${js_files[@]}"
+for f in "${js_files[@]}"; do node --check "$f"; done
+
 # The package's version is maintained in npm/package.json; it must match the crate's.
 crate_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 npm_version=$(node -p 'require("./npm/package.json").version')

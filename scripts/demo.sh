@@ -14,7 +14,7 @@ if [ ! -f pkg/index.js ]; then
   exit 1
 fi
 
-cargo build --release -p relay
+cargo build --profile relay -p relay
 
 if [ -n "${FEISHU_APP_ID:-}" ] && [ -n "${FEISHU_APP_SECRET:-}" ]; then
   backend="real Feishu (app ${FEISHU_APP_ID})" # the id is not a secret; the secret is never printed
@@ -22,7 +22,7 @@ else
   backend="the built-in Feishu simulation (set FEISHU_APP_ID and FEISHU_APP_SECRET for real Feishu)"
 fi
 
-target/release/relay --listen "$LISTEN" --www-dir www --pkg-dir pkg &
+target/relay/relay --listen "$LISTEN" --www-dir www --pkg-dir pkg &
 relay=$!
 # A non-interactive shell starts background jobs with SIGINT ignored, so Ctrl-C would not reach the
 # relay by itself: forward it as SIGTERM, on which the relay drains its requests and exits.

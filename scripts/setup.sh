@@ -35,6 +35,11 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt_install chromium chromium-driver
 fi
 
+# Without a CJK font, headless Chromium draws the page's Chinese as empty boxes in screenshots.
+if ! fc-list 2>/dev/null | grep -qi -e "WenQuanYi" -e "Noto Sans CJK"; then
+  apt_install fonts-wqy-microhei
+fi
+
 if [ "${1:-}" = "--bench" ]; then
   missing=()
   for tool in wrk nginx hyperfine; do command -v "$tool" >/dev/null || missing+=("$tool"); done

@@ -13,10 +13,8 @@ if [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-cargo build --release -p relay
+cargo build --profile relay -p relay
 
-# Port 0 lets the kernel pick a free port; the tiny window before the relay binds it is acceptable.
-port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 mkdir -p target/page-screenshots
 log=target/page-relay.log
 
@@ -24,7 +22,7 @@ log=target/page-relay.log
 # Nor any RELAY_* setting from the caller's shell (a fixed --sim-today, bearer access, a rate limit).
 env -u FEISHU_APP_ID -u FEISHU_APP_SECRET -u RELAY_ACCESS -u RELAY_SIM_TODAY -u RELAY_SIM_RATE_LIMIT \
   -u RELAY_CORS_ORIGINS -u RELAY_WWW_DIR -u RELAY_PKG_DIR -u RELAY_LISTEN -u FEISHU_BASE_URL \
-  target/release/relay --listen "127.0.0.1:${port}" --www-dir www --pkg-dir pkg >"$log" 2>&1 &
+  target/relay/relay --listen 127.0.0.1:0 --www-dir www --pkg-dir pkg >"$log" 2>&1 &
 relay=$!
 stop() {
   kill -TERM "$relay" 2>/dev/null || true
@@ -32,20 +30,22 @@ stop() {
 }
 trap stop EXIT
 
-url="http://127.0.0.1:${port}/"
-up=no
+# Port 0: the kernel picks a free port (no race with other tests); the relay logs which one.
+url=""
 for _ in $(seq 1 150); do
-  if curl -fsS -o /dev/null "${url}healthz" 2>/dev/null; then up=yes; break; fi
+  url=$(sed -n 's/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -1)
+  [ -n "$url" ] && curl -fsS -o /dev/null "${url}/healthz" 2>/dev/null && break
+  url=""
   kill -0 "$relay" 2>/dev/null || break
   sleep 0.1
 done
-if [ "$up" != yes ]; then
-  echo "test-page: the relay did not come up on ${url}; its log:" >&2
+if [ -z "$url" ]; then
+  echo "test-page: the relay did not come up; its log:" >&2
   cat "$log" >&2
   exit 1
 fi
+url="${url}/"
 
-# One file at a time: each launches its own Chromium, and the machines have two cores.
 # Arguments pick test files (scripts/test-page.sh tests/page/month.test.mjs); default: all of them.
 if [ $# -gt 0 ]; then files=("$@"); else files=(tests/page/*.test.mjs); fi
 PAGE_URL="$url" node --test --test-concurrency=1 "${files[@]}"

@@ -9,14 +9,14 @@ if [ ! -d node_modules/@larksuiteoapi/node-sdk ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-cargo build --release -p relay
+cargo build --profile relay -p relay
 
 log=target/sdk-relay.log
 mkdir -p target
 # Port 0: the relay picks a free port and says which in its `listening on http://…` line. The
 # tests are written against the simulation: never let real credentials in.
 env -u FEISHU_APP_ID -u FEISHU_APP_SECRET \
-  target/release/relay --listen 127.0.0.1:0 >"$log" 2>&1 &
+  target/relay/relay --listen 127.0.0.1:0 >"$log" 2>&1 &
 relay=$!
 stop() {
   kill -TERM "$relay" 2>/dev/null || true

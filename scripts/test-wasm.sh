@@ -50,4 +50,4 @@ WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:${page_port}" \
 WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-180} \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
-  cargo test -p feishu-remedy --target wasm32-unknown-unknown --test browser --test worker
+  cargo test -p feishu-remedy --target wasm32-unknown-unknown --test browser --test worker --test fake_fetch

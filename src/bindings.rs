@@ -1,11 +1,16 @@
-//! The JavaScript API (public to Rust only so the browser tests can call exactly what JavaScript
-//! calls): `configure`, `queryAllowedRemedys`, `queryAllowedRemedysRange`, their
-//! TypeScript types, and the conversion of results and errors into JavaScript values.
+//! The JavaScript API: `configure`, `queryAllowedRemedys`, `queryAllowedRemedysRange`, their
+//! TypeScript types, and `RemedyError` objects. Public to Rust only so that the browser tests call
+//! exactly what JavaScript calls.
 //!
-//! Every export returns a `Result`, and every failure becomes a `RemedyError` instance (the class
-//! in `js/remedy_error.js`), so nothing a page passes can make the module trap.
+//! The exports validate synchronously (a bad input rejects at once), then run the call as a Rust
+//! future turned into a `Promise` (`wasm-bindgen-futures`). Every export returns a `Result` or a
+//! `Promise`, and every failure becomes a `RemedyError` instance (the class in
+//! `js/remedy_error.js`), so nothing a page passes can make the module trap.
 
-use js_sys::{Object, Promise};
+use std::future::Future;
+use std::pin::Pin;
+
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::errors::RemedyError;
@@ -169,13 +174,6 @@ extern "C" {
     ) -> JsValue;
 }
 
-#[wasm_bindgen(module = "/js/driver.js")]
-extern "C" {
-    /// Attempts a prepared call until [`bridge`] says done (see `js/driver.js`).
-    #[wasm_bindgen(js_name = runCall)]
-    fn run_call(call: &Object, bridge: &JsValue) -> Promise;
-}
-
 /// Stores the relay options every call starts from. Throws a `RemedyError` on a bad option.
 #[wasm_bindgen]
 pub fn configure(
@@ -196,11 +194,12 @@ pub fn query_allowed_remedys(
     let checked = js_input::single_query(&request)
         .and_then(|query| Ok((query, options::for_call(&options)?)));
     match checked {
-        Ok((query, relay)) => {
-            let call = client::call_template(&relay);
-            client::with_request(&call, &relay.relay_url, &query);
-            BRIDGE.with(|bridge| run_call(&call, bridge))
-        }
+        Ok((query, relay)) => spawn(Box::pin(async move {
+            match client::run(&relay, &query).await {
+                Ok(reply) => Ok(reply.to_js()),
+                Err(e) => Err(error_to_js(&e)),
+            }
+        })),
         // Rejected, not thrown: callers of an async API catch rejections.
         Err(e) => Promise::reject(&error_to_js(&e.into())),
     }
@@ -219,57 +218,15 @@ pub fn query_allowed_remedys_range(
     let checked = js_input::range_query(&request)
         .and_then(|query| Ok((query, options::for_range(&options)?)));
     match checked {
-        Ok((query, (relay, extras))) => {
-            BRIDGE.with(|bridge| range_run::start(query, relay, extras, bridge))
-        }
+        Ok((query, (relay, extras))) => range_run::start(query, relay, extras),
         Err(e) => Promise::reject(&error_to_js(&e.into())),
     }
 }
 
-/// What `js/driver.js` asks through the bridge (the numbers match its constants).
-const SETTLE: u32 = 0;
-const NEXT_DAY: u32 = 1;
-const SETTLE_DAY: u32 = 2;
-const FINISH: u32 = 3;
-
-/// The one function through which the driver asks Rust, as a JavaScript function.
-type Bridge = dyn Fn(u32, u32, u32, JsValue, u32, f64, u32, u32) -> JsValue;
-
-thread_local! {
-    /// Made once and kept for the module's life: one closure instead of one per call.
-    static BRIDGE: JsValue = Closure::<Bridge>::new(bridge).into_js_value();
-}
-
-/// `bridge(op, id, i, attempt, retriesDone, deadline, retries, timeoutMs)`: `id` and `i` name a range
-/// and its day; `retries` and `timeoutMs` are a single call's limits (a range keeps its own).
-#[allow(clippy::too_many_arguments)]
-fn bridge(
-    op: u32,
-    id: u32,
-    i: u32,
-    attempt: JsValue,
-    retries_done: u32,
-    deadline: f64,
-    retries: u32,
-    timeout_ms: u32,
-) -> JsValue {
-    match op {
-        SETTLE => {
-            let limits = client::Limits {
-                retries,
-                timeout_ms,
-                deadline,
-            };
-            client::settle(&attempt, retries_done, limits).to_js(true)
-        }
-        NEXT_DAY => range_run::next_day(id),
-        SETTLE_DAY => range_run::settle_day(id, i, &attempt, retries_done, deadline),
-        FINISH => range_run::finish(id),
-        _ => {
-            range_run::drop_range(id);
-            JsValue::UNDEFINED
-        }
-    }
+/// A future as a `Promise`. Every future the module starts goes through this one instantiation of
+/// `future_to_promise` (boxed, so of one type): each further instantiation is about 2 KB of wasm.
+pub(crate) fn spawn(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
+    wasm_bindgen_futures::future_to_promise(future)
 }
 
 /// The machine-readable reason inside validation, http and decode errors.

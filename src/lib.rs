@@ -8,8 +8,9 @@
 //!   ([`model`]), date arithmetic ([`calendar`]), input checks ([`validate`]), the error catalogue
 //!   ([`catalogue`]), the error type ([`errors`]), reply decoding ([`decode`]) and range planning
 //!   ([`range`]). The relay (`relay/`) reuses it;
-//! - on `wasm32` only, the browser binding: `fetch` through a relay and the JavaScript exports
-//!   `configure`, `queryAllowedRemedys` and `queryAllowedRemedysRange`.
+//! - on `wasm32` only, the browser binding, in Rust async: `fetch` through a relay (gloo-net),
+//!   retries, time limits, cancelling, range workers, and the JavaScript exports `configure`,
+//!   `queryAllowedRemedys` and `queryAllowedRemedysRange`.
 
 pub mod calendar;
 pub mod catalogue;
@@ -29,6 +30,8 @@ mod client;
 mod js_input;
 #[cfg(target_arch = "wasm32")]
 mod js_reply;
+#[cfg(target_arch = "wasm32")]
+mod net;
 #[cfg(target_arch = "wasm32")]
 mod options;
 #[cfg(target_arch = "wasm32")]

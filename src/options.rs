@@ -1,23 +1,23 @@
-//! `RelayOptions`: where the relay is and how to talk to it. `configure()` stores a set; each call
-//! may pass its own, which override the stored ones field by field (headers name by name). Every
-//! option is checked when it is given, so a bad one fails at once with the option's name.
+//! `RelayOptions`: where the relay is and how to talk to it. `configure()` checks and keeps a set;
+//! each call may pass its own, laid over the kept ones field by field (headers name by name), and
+//! the result is checked again as a whole, so every bad option fails with the option's name.
 
 use std::cell::RefCell;
 
 use js_sys::{Function, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{AbortSignal, Headers};
+use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
 
 use crate::js_input::{get, loose, loose_at, record};
 use crate::retry::{DEFAULT_RETRIES, MAX_RETRIES};
 use crate::validate::{self, Field, Loose, Problem, ValidationError};
 
 /// How long a call may take, retries included, when the caller does not say.
-pub(crate) const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 /// The longest timeout accepted: ten minutes.
 const MAX_TIMEOUT_MS: i64 = 600_000;
 /// Days asked at once by a range query when the caller does not say.
-pub(crate) const DEFAULT_CONCURRENCY: u32 = 4;
+const DEFAULT_CONCURRENCY: u32 = 4;
 /// The most days asked at once: beyond this a relay only queues them (and Feishu rate-limits).
 const MAX_CONCURRENCY: i64 = 16;
 /// fetch's `credentials` values.
@@ -25,15 +25,19 @@ const CREDENTIALS: &[&str] = &["omit", "same-origin", "include"];
 
 type Checked<T> = Result<T, ValidationError>;
 
-/// Relay options as given: each one optional, so per-call options can be laid over `configure`'s.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RelayOptions {
-    relay_url: Option<String>,
-    timeout_ms: Option<u32>,
-    headers: Option<Vec<(String, String)>>,
-    credentials: Option<&'static str>,
-    signal: Option<AbortSignal>,
-    retries: Option<u32>,
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.assign`, catching: it runs the getters (and Proxy traps) of what it copies.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = assign)]
+    fn assign(target: &Object, a: &JsValue, b: &JsValue) -> Result<Object, JsValue>;
+
+    /// `Object.fromEntries`, catching (it iterates what it is given).
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = fromEntries)]
+    fn from_entries(iterable: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// fetch's `Headers` class, only to recognise instances.
+    #[wasm_bindgen(js_name = Headers)]
+    type HeadersClass;
 }
 
 /// Relay options with every default filled in: what a call runs with.
@@ -43,7 +47,7 @@ pub(crate) struct Resolved {
     pub relay_url: String,
     /// The whole call's time limit, retries included.
     pub timeout_ms: u32,
-    /// Extra request headers, checked by the browser's own `Headers`.
+    /// Extra request headers, names in lower case.
     pub headers: Vec<(String, String)>,
     /// fetch's `credentials`, when given.
     pub credentials: Option<&'static str>,
@@ -63,54 +67,82 @@ pub(crate) struct RangeExtras {
 }
 
 thread_local! {
-    /// What `configure()` stored. wasm32 is single-threaded, so this is simply the module's state.
-    static CONFIGURED: RefCell<RelayOptions> = RefCell::new(RelayOptions::default());
+    /// A copy of what `configure()` accepted. wasm32 is single-threaded: this is the module's state.
+    static CONFIGURED: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
 }
 
-/// `configure(options)`: checks and stores the options, replacing earlier ones.
+/// `configure(options)`: checks the options and keeps a copy, replacing earlier ones. A relay URL
+/// is not required yet (a call may bring its own).
 pub(crate) fn configure(options: &JsValue) -> Checked<()> {
     record(options, Field::Options)?;
-    let parsed = RelayOptions::from_js(options)?;
-    CONFIGURED.with(|c| *c.borrow_mut() = parsed);
+    let copy = overlay(&JsValue::UNDEFINED, options)?;
+    parse(&copy, false)?;
+    CONFIGURED.with(|c| *c.borrow_mut() = copy.into());
     Ok(())
 }
 
 /// The options a single call runs with: `configure`'s, overridden by the call's own.
 pub(crate) fn for_call(options: &JsValue) -> Checked<Resolved> {
-    per_call(options)?.over_configured().resolve()
+    let merged = merged(options)?;
+    parse(&merged, true)
 }
 
 /// The options a range query runs with, for every one of its days.
 pub(crate) fn for_range(options: &JsValue) -> Checked<(Resolved, RangeExtras)> {
-    let relay = for_call(options)?;
-    let extras = if given(options) {
-        RangeExtras::from_js(options)?
-    } else {
-        RangeExtras::default()
+    let merged = merged(options)?;
+    Ok((parse(&merged, true)?, range_extras(&merged)?))
+}
+
+/// `configure`'s options with the call's laid over them (`undefined` and `null` mean none).
+fn merged(options: &JsValue) -> Checked<Object> {
+    if !(options.is_undefined() || options.is_null()) {
+        record(options, Field::Options)?;
+    }
+    CONFIGURED.with(|c| overlay(&c.borrow(), options))
+}
+
+/// A fresh object with `top`'s fields over `base`'s, and their `headers` merged the same way (the
+/// names are compared case-insensitively later, in [`headers`]). Copies, so that a caller changing
+/// its object afterwards changes nothing here.
+fn overlay(base: &JsValue, top: &JsValue) -> Checked<Object> {
+    let out = assign(&Object::new(), base, top).map_err(|_| unreadable(Field::Options))?;
+    let heads: Vec<JsValue> = [base, top]
+        .into_iter()
+        .filter_map(|o| get(o, "headers"))
+        .filter(|h| !(h.is_undefined() || h.is_null()))
+        .map(plain_headers)
+        .collect();
+    let merged = match heads.as_slice() {
+        [one] => one.clone(),
+        [a, b] if record(a, Field::Headers).is_ok() && record(b, Field::Headers).is_ok() => {
+            assign(&Object::new(), a, b)
+                .map_err(|_| unreadable(Field::Headers))?
+                .into()
+        }
+        // None, or a bad one that `headers` will refuse by name.
+        _ => return Ok(out),
     };
-    Ok((relay, extras))
+    let _ = Reflect::set(&out, &JsValue::from_str("headers"), &merged);
+    Ok(out)
 }
 
-/// Per-call options: `undefined` and `null` mean none.
-fn per_call(options: &JsValue) -> Checked<RelayOptions> {
-    if !given(options) {
-        return Ok(RelayOptions::default());
+/// A `Headers` instance as a plain object (its entries are not own properties); others as given.
+fn plain_headers(v: JsValue) -> JsValue {
+    if v.is_instance_of::<HeadersClass>() {
+        from_entries(&v).unwrap_or(v)
+    } else {
+        v
     }
-    record(options, Field::Options)?;
-    RelayOptions::from_js(options)
 }
 
-fn given(v: &JsValue) -> bool {
-    !(v.is_undefined() || v.is_null())
-}
-
-/// `object[key]` when it is present (neither `undefined` nor `null`); an unreadable property is
-/// present, so that its checker refuses it.
-fn present(object: &JsValue, key: &str) -> Option<Loose> {
-    match loose_at(object, key) {
-        Loose::Missing | Loose::Null => None,
-        other => Some(other),
-    }
+fn unreadable(field: Field) -> ValidationError {
+    ValidationError::new(
+        field,
+        Problem::WrongType {
+            expected: "plain object",
+            got: "value that throws when read",
+        },
+    )
 }
 
 fn wrong_type(field: Field, expected: &'static str, got: &Loose) -> ValidationError {
@@ -123,173 +155,141 @@ fn wrong_type(field: Field, expected: &'static str, got: &Loose) -> ValidationEr
     )
 }
 
-impl RelayOptions {
-    /// Reads and checks every option present on `object`.
-    fn from_js(object: &JsValue) -> Checked<Self> {
-        let int = |key, field, min, max| -> Checked<Option<u32>> {
-            present(object, key)
-                .map(|v| validate::bounded(field, &v, min, max).map(|n| n as u32))
-                .transpose()
-        };
-        Ok(RelayOptions {
-            relay_url: present(object, "relayUrl")
-                .map(|v| validate::relay_url(&v))
-                .transpose()?,
-            timeout_ms: int("timeoutMs", Field::TimeoutMs, 1, MAX_TIMEOUT_MS)?,
-            headers: present(object, "headers")
-                .map(|_| headers(object))
-                .transpose()?,
-            credentials: present(object, "credentials")
-                .map(|v| credentials(&v))
-                .transpose()?,
-            signal: present(object, "signal")
-                .map(|_| signal(object))
-                .transpose()?,
-            retries: int("retries", Field::Retries, 0, i64::from(MAX_RETRIES))?,
-        })
-    }
-
-    /// These options laid over the configured ones.
-    fn over_configured(self) -> Self {
-        CONFIGURED.with(|c| self.over(&c.borrow()))
-    }
-
-    /// These options laid over `base`: each given option wins; headers merge by name.
-    fn over(self, base: &RelayOptions) -> Self {
-        let headers = match (self.headers, &base.headers) {
-            (Some(mine), Some(theirs)) => Some(merge_headers(theirs, mine)),
-            (mine, theirs) => mine.or_else(|| theirs.clone()),
-        };
-        RelayOptions {
-            relay_url: self.relay_url.or_else(|| base.relay_url.clone()),
-            timeout_ms: self.timeout_ms.or(base.timeout_ms),
-            headers,
-            credentials: self.credentials.or(base.credentials),
-            signal: self.signal.or_else(|| base.signal.clone()),
-            retries: self.retries.or(base.retries),
-        }
-    }
-
-    /// Fills in the defaults; without a relay URL there is nothing to call.
-    fn resolve(self) -> Checked<Resolved> {
-        let relay_url = self
-            .relay_url
-            .ok_or_else(|| ValidationError::new(Field::RelayUrl, Problem::Missing))?;
-        Ok(Resolved {
-            relay_url,
-            timeout_ms: self.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
-            headers: self.headers.unwrap_or_default(),
-            credentials: self.credentials,
-            signal: self.signal,
-            retries: self.retries.unwrap_or(DEFAULT_RETRIES),
-        })
+/// `object[key]` unless absent (`undefined` or `null`).
+fn present(object: &JsValue, key: &str) -> Option<Loose> {
+    match loose_at(object, key) {
+        Loose::Missing | Loose::Null => None,
+        other => Some(other),
     }
 }
 
-impl Default for RangeExtras {
-    fn default() -> Self {
-        RangeExtras {
-            concurrency: DEFAULT_CONCURRENCY,
-            on_progress: None,
-        }
+/// A whole number option within bounds, or its default.
+fn int(object: &JsValue, key: &str, field: Field, (min, max): (i64, i64), or: u32) -> Checked<u32> {
+    match present(object, key) {
+        Some(v) => Ok(validate::bounded(field, &v, min, max)? as u32),
+        None => Ok(or),
     }
 }
 
-impl RangeExtras {
-    fn from_js(object: &JsValue) -> Checked<Self> {
-        let concurrency = present(object, "concurrency")
-            .map(|v| validate::bounded(Field::Concurrency, &v, 1, MAX_CONCURRENCY))
-            .transpose()?
-            .map_or(DEFAULT_CONCURRENCY, |n| n as u32);
-        let on_progress = match present(object, "onProgress") {
-            None => None,
-            Some(v) => Some(function(object, "onProgress", &v)?),
-        };
-        Ok(RangeExtras {
-            concurrency,
-            on_progress,
-        })
-    }
-}
-
-fn function(object: &JsValue, key: &str, seen: &Loose) -> Checked<Function> {
-    get(object, key)
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .ok_or_else(|| wrong_type(Field::OnProgress, "function", seen))
-}
-
-fn credentials(v: &Loose) -> Checked<&'static str> {
-    let Loose::Text(s) = v else {
-        return Err(wrong_type(Field::Credentials, "string", v));
+/// Checks every relay option on `o`; `need_url` when a call is about to be made.
+fn parse(o: &JsValue, need_url: bool) -> Checked<Resolved> {
+    let relay_url = match present(o, "relayUrl") {
+        Some(v) => validate::relay_url(&v)?,
+        None if need_url => return Err(ValidationError::new(Field::RelayUrl, Problem::Missing)),
+        None => String::new(),
     };
-    CREDENTIALS
-        .iter()
-        .find(|c| **c == s.as_str())
-        .copied()
-        .ok_or(ValidationError::new(
-            Field::Credentials,
-            Problem::NotOneOf(CREDENTIALS),
-        ))
+    let retry_bounds = (0, i64::from(MAX_RETRIES));
+    Ok(Resolved {
+        relay_url,
+        timeout_ms: int(
+            o,
+            "timeoutMs",
+            Field::TimeoutMs,
+            (1, MAX_TIMEOUT_MS),
+            DEFAULT_TIMEOUT_MS,
+        )?,
+        headers: headers(o)?,
+        credentials: credentials(o)?,
+        signal: signal(o)?,
+        retries: int(o, "retries", Field::Retries, retry_bounds, DEFAULT_RETRIES)?,
+    })
+}
+
+fn range_extras(o: &JsValue) -> Checked<RangeExtras> {
+    let bounds = (1, MAX_CONCURRENCY);
+    let concurrency = int(
+        o,
+        "concurrency",
+        Field::Concurrency,
+        bounds,
+        DEFAULT_CONCURRENCY,
+    )?;
+    let on_progress = match present(o, "onProgress") {
+        None => None,
+        Some(seen) => Some(
+            get(o, "onProgress")
+                .and_then(|f| f.dyn_into::<Function>().ok())
+                .ok_or_else(|| wrong_type(Field::OnProgress, "function", &seen))?,
+        ),
+    };
+    Ok(RangeExtras {
+        concurrency,
+        on_progress,
+    })
+}
+
+fn credentials(o: &JsValue) -> Checked<Option<&'static str>> {
+    let Some(v) = present(o, "credentials") else {
+        return Ok(None);
+    };
+    let Loose::Text(s) = &v else {
+        return Err(wrong_type(Field::Credentials, "string", &v));
+    };
+    let known = CREDENTIALS.iter().find(|c| **c == s.as_str());
+    known.map(|c| Some(*c)).ok_or(ValidationError::new(
+        Field::Credentials,
+        Problem::NotOneOf(CREDENTIALS),
+    ))
 }
 
 /// A real `AbortSignal`: `instanceof` alone is fooled by `Object.create(AbortSignal.prototype)`
 /// and by Proxies, whose `aborted` getter then throws; reading it here refuses those up front.
-fn signal(object: &JsValue) -> Checked<AbortSignal> {
-    let value = get(object, "signal").unwrap_or(JsValue::UNDEFINED);
+fn signal(o: &JsValue) -> Checked<Option<AbortSignal>> {
+    if present(o, "signal").is_none() {
+        return Ok(None);
+    }
+    let value = get(o, "signal").unwrap_or(JsValue::UNDEFINED);
     let genuine = value.is_instance_of::<AbortSignal>()
         && Reflect::get(&value, &JsValue::from_str("aborted")).is_ok_and(|a| a.as_bool().is_some());
     if genuine {
-        Ok(value.unchecked_into())
+        Ok(Some(value.unchecked_into()))
     } else {
         Err(wrong_type(Field::Signal, "AbortSignal", &loose(&value)))
     }
 }
 
-/// `headers`: a `Headers` or a plain object of strings. Each pair goes through the browser's own
-/// `Headers.set`, so a name or value fetch would refuse is refused here, as a validation error.
-fn headers(object: &JsValue) -> Checked<Vec<(String, String)>> {
-    let value = get(object, "headers").unwrap_or(JsValue::UNDEFINED);
-    let bad = |got: &Loose| wrong_type(Field::Headers, "object of strings", got);
-    let plain = if value.is_instance_of::<Headers>() {
-        Object::from_entries(&value).map_err(|_| bad(&Loose::Object))?
-    } else {
-        record(&value, Field::Headers)?;
-        value.unchecked_into()
-    };
-    let keys = Reflect::own_keys(&plain).map_err(|_| bad(&Loose::Object))?;
-    let probe = Headers::new().map_err(|_| bad(&Loose::Object))?;
-    let mut pairs = Vec::new();
+/// `headers`: an object of strings. Names must be HTTP tokens and values must be what fetch
+/// accepts (no CR, LF or NUL, nothing beyond Latin-1), so that fetch can never refuse them later.
+/// Names are lower-cased; of two names differing only in case, the later (the call's) wins.
+fn headers(o: &JsValue) -> Checked<Vec<(String, String)>> {
+    if present(o, "headers").is_none() {
+        return Ok(Vec::new());
+    }
+    let value = get(o, "headers").unwrap_or(JsValue::UNDEFINED);
+    record(&value, Field::Headers)?;
+    let keys = Reflect::own_keys(value.unchecked_ref()).map_err(|_| unreadable(Field::Headers))?;
+    let mut pairs: Vec<(String, String)> = Vec::new();
     for key in keys.iter() {
-        // Symbol keys cannot name a header; skip them like fetch would.
+        // Symbol keys cannot name a header; skip them as fetch would.
         let Some(name) = key.as_string() else {
             continue;
         };
-        let v = loose_at(&plain, &name);
+        let v = loose_at(&value, &name);
         let Loose::Text(text) = v else {
-            return Err(bad(&v));
+            return Err(wrong_type(Field::Headers, "object of strings", &v));
         };
-        probe.set(&name, &text).map_err(|_| {
-            wrong_type(
+        if !is_token(&name) || !is_header_value(&text) {
+            return Err(wrong_type(
                 Field::Headers,
                 "valid HTTP header",
-                &Loose::Text(text.clone()),
-            )
-        })?;
+                &Loose::Text(text),
+            ));
+        }
+        let name = name.to_ascii_lowercase();
+        pairs.retain(|(n, _)| *n != name);
         pairs.push((name, text));
     }
     Ok(pairs)
 }
 
-/// `base` with `overrides` applied; header names compare case-insensitively, as HTTP's do.
-fn merge_headers(
-    base: &[(String, String)],
-    overrides: Vec<(String, String)>,
-) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = base
-        .iter()
-        .filter(|(name, _)| !overrides.iter().any(|(o, _)| o.eq_ignore_ascii_case(name)))
-        .cloned()
-        .collect();
-    out.extend(overrides);
-    out
+/// RFC 9110's `token`: what a header name may be made of.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn is_header_value(s: &str) -> bool {
+    s.chars()
+        .all(|c| !matches!(c, '\r' | '\n' | '\0') && u32::from(c) <= 0xFF)
 }

@@ -1,157 +1,125 @@
-//! A range query's state between the driver's calls: the [`RangePlan`] (which day next, when to
-//! stop), the options, and each answered day's punches. `js/driver.js` runs the workers; each asks
-//! [`next_day`] for work and reports every attempt to [`settle_day`], which records the final
-//! answer in the plan. Ranges in flight live in a small table keyed by a number the driver holds.
+//! A range query in Rust async: `concurrency` workers share one [`RangePlan`] (which day next,
+//! when to stop early), each asking a day with [`client::run`] and recording its final answer,
+//! with `onProgress` after every day. Only the plan decides: a day that answers 1226502 (group
+//! forbids) or 1226504 (quota used up), or an abort, stops the rest.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
-use js_sys::{Array, Function, Object};
+use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
-use crate::bindings::error_to_js;
-use crate::client::{self, Limits};
+use crate::bindings::{error_to_js, spawn};
+use crate::client::{self, Reply};
 use crate::errors::RemedyError;
 use crate::js_reply::set;
 use crate::options::{RangeExtras, Resolved};
 use crate::range::{DayOutcome, RangePlan, RangeQuery};
 
-#[wasm_bindgen(module = "/js/driver.js")]
-extern "C" {
-    /// Runs the workers of range `id` (see `js/driver.js`).
-    #[wasm_bindgen(js_name = runRange)]
-    fn run_range(
-        id: u32,
-        call: &Object,
-        total: u32,
-        concurrency: u32,
-        on_progress: Option<Function>,
-        bridge: &JsValue,
-    ) -> js_sys::Promise;
-}
-
-/// One range in flight.
-struct State {
-    plan: RangePlan,
+/// One range in flight, shared by its workers (one thread: `Rc` and cells, never borrowed across
+/// an await).
+struct Range {
+    /// `None` once finished.
+    plan: RefCell<Option<RangePlan>>,
     relay: Resolved,
     /// By day: the punches of an `ok` answer, as the browser parsed them.
-    lists: Vec<JsValue>,
+    lists: RefCell<Vec<JsValue>>,
+    done: Cell<u32>,
+    total: u32,
+    on_progress: Option<Function>,
 }
 
-thread_local! {
-    /// Ranges in flight; a finished range's slot is reused.
-    static RANGES: RefCell<Vec<Option<State>>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Starts a range: stores its plan and hands the workers to the driver.
-pub(crate) fn start(
-    query: RangeQuery,
-    relay: Resolved,
-    extras: RangeExtras,
-    bridge: &JsValue,
-) -> js_sys::Promise {
+/// Starts a range; the promise resolves to every day's result, in date order, or rejects when the
+/// caller aborts.
+pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> Promise {
     let total = query.len();
-    let call = client::call_template(&relay);
-    let state = State {
-        plan: RangePlan::new(query),
+    let range = Rc::new(Range {
+        plan: RefCell::new(Some(RangePlan::new(query))),
         relay,
-        lists: vec![JsValue::UNDEFINED; total],
-    };
-    let id = RANGES.with(|r| {
-        let mut ranges = r.borrow_mut();
-        let free = ranges.iter().position(Option::is_none);
-        let id = free.unwrap_or(ranges.len());
-        match ranges.get_mut(id) {
-            Some(slot) => *slot = Some(state),
-            None => ranges.push(Some(state)),
-        }
-        id
+        lists: RefCell::new(vec![JsValue::UNDEFINED; total]),
+        done: Cell::new(0),
+        total: total as u32,
+        on_progress: extras.on_progress,
     });
-    // The table is not borrowed here: the driver calls back into it before this returns.
-    run_range(
-        id as u32,
-        &call,
-        total as u32,
-        extras.concurrency,
-        extras.on_progress,
-        bridge,
-    )
+    // Each worker is its own promise; `Promise.all` joins them, which needs no join combinator
+    // (and no futures crate) in the wasm.
+    let workers = Array::new();
+    for _ in 0..extras.concurrency.min(total as u32) {
+        let range = Rc::clone(&range);
+        workers.push(&spawn(Box::pin(async move {
+            worker(&range).await;
+            Ok(JsValue::UNDEFINED)
+        })));
+    }
+    spawn(Box::pin(async move {
+        // Workers never reject: each day's failure is that day's result.
+        let _ = JsFuture::from(Promise::all(&workers)).await;
+        range.end()
+    }))
 }
 
-/// Runs `f` on range `id`, if it is still in flight.
-fn with<T>(id: u32, f: impl FnOnce(&mut State) -> T) -> Option<T> {
-    RANGES.with(|r| r.borrow_mut().get_mut(id as usize)?.as_mut().map(f))
+/// Asks days until the plan has none left.
+async fn worker(range: &Range) {
+    while let Some((i, day)) = range.next_day() {
+        let result = client::run(&range.relay, &day).await;
+        range.record(i, result);
+        range.done.set(range.done.get() + 1);
+        range.progress();
+    }
 }
 
-/// The next day to ask: `{ i, url, body }`, or `undefined` when the plan has none left.
-pub(crate) fn next_day(id: u32) -> JsValue {
-    with(id, |s| {
-        let (i, day) = s.plan.next_day()?;
-        let call = Object::new();
-        set(&call, "i", &JsValue::from(i as u32));
-        client::with_request(&call, &s.relay.relay_url, &day);
-        Some(JsValue::from(call))
-    })
-    .flatten()
-    .unwrap_or(JsValue::UNDEFINED)
-}
+impl Range {
+    fn next_day(&self) -> Option<(usize, crate::model::RemedyQuery)> {
+        self.plan.borrow_mut().as_mut()?.next_day()
+    }
 
-/// Judges an attempt for day `i`; a final answer is recorded in the plan (an abort stops it).
-pub(crate) fn settle_day(
-    id: u32,
-    i: u32,
-    attempt: &JsValue,
-    retries_done: u32,
-    deadline: f64,
-) -> JsValue {
-    with(id, |s| {
-        let limits = Limits {
-            retries: s.relay.retries,
-            timeout_ms: s.relay.timeout_ms,
-            deadline,
+    /// Records a day's final answer; an abort stops the plan.
+    fn record(&self, i: usize, result: Result<Reply, RemedyError>) {
+        let mut plan = self.plan.borrow_mut();
+        let Some(plan) = plan.as_mut() else {
+            return;
         };
-        let verdict = client::settle(attempt, retries_done, limits);
-        let answer = verdict.to_js(false);
-        if verdict.is_final() {
-            record(s, i as usize, verdict.result);
+        if matches!(result, Err(RemedyError::Aborted)) {
+            plan.abort(RemedyError::Aborted);
         }
-        answer
-    })
-    .unwrap_or(JsValue::UNDEFINED)
-}
-
-fn record(s: &mut State, i: usize, result: Result<client::Reply, RemedyError>) {
-    if matches!(result, Err(RemedyError::Aborted)) {
-        s.plan.abort(RemedyError::Aborted);
+        let result = result.map(|reply| {
+            if let Some(slot) = self.lists.borrow_mut().get_mut(i) {
+                *slot = reply.list;
+            }
+            reply.response
+        });
+        plan.record(i, result);
     }
-    let result = result.map(|reply| {
-        if let Some(slot) = s.lists.get_mut(i) {
-            *slot = reply.list;
-        }
-        reply.response
-    });
-    s.plan.record(i, result);
-}
 
-/// Every day's result, in date order; ends the range.
-pub(crate) fn finish(id: u32) -> JsValue {
-    let Some(state) = RANGES.with(|r| r.borrow_mut().get_mut(id as usize).and_then(Option::take))
-    else {
-        return Array::new().into();
-    };
-    let out = Array::new();
-    for ((date, outcome), list) in state.plan.finish().into_iter().zip(state.lists) {
-        out.push(&day_to_js(date.yyyymmdd(), outcome, list));
+    /// `onProgress(done, total)`; its throwing is not the range's failure.
+    fn progress(&self) {
+        if let Some(f) = &self.on_progress {
+            let done = JsValue::from(self.done.get());
+            let _ = f.call2(&JsValue::UNDEFINED, &done, &JsValue::from(self.total));
+        }
     }
-    out.into()
-}
 
-/// Forgets range `id` (after `finish`, or when it was cancelled).
-pub(crate) fn drop_range(id: u32) {
-    RANGES.with(|r| {
-        if let Some(slot) = r.borrow_mut().get_mut(id as usize) {
-            *slot = None;
+    /// After the workers: aborted, or every day's result (progress brought to its end when the
+    /// plan stopped early and skipped the rest).
+    fn end(&self) -> Result<JsValue, JsValue> {
+        if self.relay.signal.as_ref().is_some_and(|s| s.aborted()) {
+            return Err(error_to_js(&RemedyError::Aborted));
         }
-    });
+        if self.done.get() < self.total {
+            self.done.set(self.total);
+            self.progress();
+        }
+        let out = Array::new();
+        let Some(plan) = self.plan.take() else {
+            return Ok(out.into());
+        };
+        let lists = self.lists.take();
+        for ((date, outcome), list) in plan.finish().into_iter().zip(lists) {
+            out.push(&day_to_js(date.yyyymmdd(), outcome, list));
+        }
+        Ok(out.into())
+    }
 }
 
 fn text_or_null(v: Option<&str>) -> JsValue {

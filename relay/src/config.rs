@@ -89,8 +89,9 @@ pub struct Cli {
     #[arg(long, env = "RELAY_SIM_TODAY", value_name = "YYYYMMDD")]
     pub sim_today: Option<i64>,
 
-    /// Threads serving requests; 0 = one per CPU, 1 = a single-threaded runtime.
-    #[arg(long, env = "RELAY_WORKER_THREADS", default_value_t = 0)]
+    /// Threads serving requests: 1 (one thread does everything; on small machines it serves more
+    /// requests per CPU than several), N, or 0 for one per CPU.
+    #[arg(long, env = "RELAY_WORKER_THREADS", default_value_t = 1)]
     pub worker_threads: usize,
 
     /// Serve only the simulation of Feishu on --listen (for benchmarks and other Feishu clients).

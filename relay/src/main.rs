@@ -7,9 +7,11 @@ use relay::{config, logging, shutdown, sim, Cli, Config};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    logging::init();
+    let logs = logging::init();
     let runtime = match cli.worker_threads {
-        1 => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        1 => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build(),
         n => {
             let mut builder = tokio::runtime::Builder::new_multi_thread();
             if n > 1 {
@@ -18,10 +20,12 @@ fn main() -> ExitCode {
             builder.enable_all().build()
         }
     };
-    match runtime {
+    let code = match runtime {
         Ok(runtime) => runtime.block_on(run(cli)),
         Err(e) => fail(&format!("cannot start the async runtime: {e}")),
-    }
+    };
+    logs.flush_now();
+    code
 }
 
 async fn run(cli: Cli) -> ExitCode {

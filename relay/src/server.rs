@@ -103,13 +103,10 @@ pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
     let (base_url, app, sim) = match config.upstream {
         UpstreamChoice::Feishu { base_url, app } => (base_url, app, None),
         UpstreamChoice::Simulation(sim_config) => {
-            let app = sim_config.apps.first().cloned().unwrap_or_else(|| {
-                // A simulation without apps refuses every token; the relay reports that as 502.
-                crate::token::AppCredentials {
-                    app_id: sim::SIM_APP_ID.to_owned(),
-                    app_secret: crate::secret::Secret::new(""),
-                }
-            });
+            // The relay signs in to the simulation as its first app.
+            let app = sim_config.apps.first().cloned().ok_or_else(|| {
+                StartError::Client("the simulation is configured without any app".to_owned())
+            })?;
             let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
             let running =
                 sim::start(sim_config, loopback)
@@ -126,8 +123,7 @@ pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
     };
     let http = http_client(&base_url, timeout)?;
     let tokens = TokenManager::new(http.clone(), &base_url, app);
-    let upstream =
-        Upstream::new(http, &base_url, tokens, timeout).map_err(StartError::Client)?;
+    let upstream = Upstream::new(http, &base_url, tokens, timeout).map_err(StartError::Client)?;
     let state = Arc::new(AppState {
         upstream,
         access: config.access,
@@ -179,6 +175,8 @@ fn http_client(base_url: &str, timeout: Duration) -> Result<reqwest::Client, Sta
         .user_agent(concat!("feishu-remedy-relay/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .tcp_nodelay(true)
+        // Feishu does not redirect this API; a redirect is passed back, never followed blindly.
+        .redirect(reqwest::redirect::Policy::none())
         .pool_idle_timeout(Duration::from_secs(60));
     // A proxy from the environment is right for reaching Feishu, never for a loopback upstream.
     if is_loopback_url(base_url) {

@@ -66,7 +66,10 @@ impl Upstream {
         };
         Ok(Upstream {
             http,
-            urls: [url(EmployeeType::EmployeeId)?, url(EmployeeType::EmployeeNo)?],
+            urls: [
+                url(EmployeeType::EmployeeId)?,
+                url(EmployeeType::EmployeeNo)?,
+            ],
             tokens,
             timeout,
         })

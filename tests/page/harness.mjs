@@ -46,8 +46,15 @@ export async function openPage({ locale = "en-US", width = 1100, height = 900, q
     if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`csp: ${m.text()}`);
   });
   await page.goto(new URL(query, PAGE_URL).href);
-  if (wait) await page.waitForSelector("html[data-ready=true]", { timeout: 15000 });
+  if (wait) await moduleReady(page);
   return { page, context, problems };
+}
+
+/** Waits for the package to load, or fails with what the page says (e.g. pkg/ is missing). */
+async function moduleReady(page) {
+  await page.waitForSelector("html[data-ready=true], #results [role=alert]", { timeout: 15000 });
+  if (await page.getAttribute("html", "data-ready")) return;
+  throw new Error(`the page could not load its module: ${await page.textContent("#results")}`);
 }
 
 /** Saves a full-page screenshot as target/page-screenshots/<name>.png. */

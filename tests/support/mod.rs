@@ -43,6 +43,31 @@ export function progressRecorder() {
 }
 export function throwingProgress() { return () => { throw new Error("progress boom"); }; }
 export function headersInstance(name, value) { const h = new Headers(); h.set(name, value); return h; }
+export function fakeFetch(status, text, headers) {
+  const real = globalThis.fetch;
+  const calls = [];
+  globalThis.fetch = async (url, init) => {
+    // The module's headers are a Headers instance; record them as a plain object.
+    if (init && init.headers instanceof Headers) {
+      init = { ...init, headers: Object.fromEntries(init.headers) };
+    }
+    calls.push({ url, init });
+    return new Response(text, { status, headers: headers || {} });
+  };
+  return { calls, restore() { globalThis.fetch = real; } };
+}
+export function brokenFetch(mode) {
+  const real = globalThis.fetch;
+  const modes = {
+    throw: () => { throw new TypeError("patched fetch threw"); },
+    junk: async () => 42,
+    reject: () => Promise.reject("a string, not an Error"),
+    used: async () => { const r = new Response("{}"); await r.text(); return r; },
+  };
+  globalThis.fetch = modes[mode];
+  return { restore() { globalThis.fetch = real; } };
+}
+export function restore(handle) { handle.restore(); }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = getJson)]
@@ -81,6 +106,15 @@ extern "C" {
     pub fn throwing_progress() -> JsValue;
     #[wasm_bindgen(js_name = headersInstance)]
     pub fn headers_instance(name: &str, value: &str) -> JsValue;
+    /// Replaces the global fetch with one answering `status` and `text`; records the requests.
+    #[wasm_bindgen(js_name = fakeFetch)]
+    pub fn fake_fetch(status: u16, text: &str, headers: &JsValue) -> JsValue;
+    /// Replaces the global fetch with one that throws ("throw"), resolves to a non-Response
+    /// ("junk"), rejects with a string ("reject") or answers a Response already read ("used").
+    #[wasm_bindgen(js_name = brokenFetch)]
+    pub fn broken_fetch(mode: &str) -> JsValue;
+    /// Puts the real fetch back.
+    pub fn restore(handle: &JsValue);
 }
 
 /// `queryAllowedRemedys` as JavaScript calls it, awaited.

@@ -1,0 +1,174 @@
+//! Replies no relay would send on purpose, from a stand-in for the global `fetch`: what the module
+//! sends (path, body, headers merged from configure and the call), and how it reads odd bodies.
+//! One test function, so nothing else runs while `fetch` is replaced.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use feishu_remedy::bindings::configure;
+use js_sys::Array;
+use support::*;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const RELAY: &str = "https://relay.example/base";
+
+fn one_day() -> JsValue {
+    request("employee_no", "E\"1\\", 20240229.0)
+}
+
+/// Answers the next call with `status` and `text`; returns the reply (or error) and the request.
+async fn exchange(
+    status: u16,
+    text: &str,
+    options: JsValue,
+) -> (Result<JsValue, JsValue>, JsValue) {
+    let fake = fake_fetch(status, text, &js(r#"{"x-tt-logid":"FAKE-LOG"}"#));
+    let result = query(one_day(), options).await;
+    restore(&fake);
+    let calls: Array = at(&fake, "calls").into();
+    (result, calls.get(0))
+}
+
+fn problem_of(result: Result<JsValue, JsValue>, kind: &str) -> String {
+    let e = result.expect_err("a failure");
+    text_at(&expect_kind(&e, kind), "problem").unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn requests_and_odd_replies() {
+    let o = || js(&format!(r#"{{"relayUrl":"{RELAY}/","retries":0}}"#));
+
+    // The request: Feishu's path under the base, its query, its body byte for byte.
+    let (result, sent) = exchange(
+        200,
+        r#"{"code":0,"msg":"success","data":{"user_allowed_remedys":[]}}"#,
+        o(),
+    )
+    .await;
+    let r = result.expect("success");
+    assert_eq!(
+        text_at(&sent, "url").as_deref(),
+        Some("https://relay.example/base/open-apis/attendance/v1/user_task_remedys/query_user_allowed_remedys?employee_type=employee_no")
+    );
+    assert_eq!(text_at(&sent, "init.method").as_deref(), Some("POST"));
+    assert_eq!(
+        text_at(&sent, "init.body").as_deref(),
+        Some(r#"{"user_id":"E\"1\\","remedy_date":20240229}"#)
+    );
+    assert_eq!(text_at(&r, "log_id").as_deref(), Some("FAKE-LOG"));
+
+    // Headers: configure's, then the call's over them (case-insensitively), content type kept.
+    let c = js(r#"{"headers":{"Authorization":"Bearer k1","X-A":"a"},"retries":0}"#);
+    set(&c, "relayUrl", &RELAY.into());
+    configure(c).expect("configure");
+    let call = js("{}");
+    set(
+        &call,
+        "headers",
+        &headers_instance("authorization", "Bearer k2"),
+    );
+    let (result, sent) = exchange(200, r#"{"code":0,"msg":"ok"}"#, call).await;
+    result.expect("success");
+    assert_eq!(
+        text_at(&sent, "init.headers.authorization").as_deref(),
+        Some("Bearer k2")
+    );
+    assert_eq!(text_at(&sent, "init.headers.x-a").as_deref(), Some("a"));
+    assert_eq!(
+        text_at(&sent, "init.headers.content-type").as_deref(),
+        Some("application/json; charset=utf-8")
+    );
+    configure(js("{}")).expect("reset");
+
+    // Lists: missing, null and the old key all come out as `user_allowed_remedys`.
+    for body in [
+        r#"{"code":0,"msg":"ok"}"#,
+        r#"{"code":0,"msg":"ok","data":null}"#,
+        r#"{"code":0,"msg":"ok","data":{"user_allowed_remedys":null}}"#,
+    ] {
+        let r = exchange(200, body, o()).await.0.expect(body);
+        let list: Array = at(&r, "data.user_allowed_remedys").into();
+        assert_eq!(list.length(), 0, "{body}");
+    }
+    let old = r#"{"code":0,"msg":"ok","data":{"user_allowed_remedy_times":[{"punch_no":1,"work_type":2.0,"punch_status":"Unheard"}]}}"#;
+    let r = exchange(200, old, o()).await.0.expect("old key");
+    let list: Array = at(&r, "data.user_allowed_remedys").into();
+    assert_eq!(num_at(&list.get(0), "work_type"), Some(2.0));
+    assert_eq!(
+        text_at(&list.get(0), "punch_status").as_deref(),
+        Some("Unheard"),
+        "unknown values kept"
+    );
+
+    // Bodies that are not Feishu's.
+    assert_eq!(
+        problem_of(exchange(200, "<html>login</html>", o()).await.0, "decode"),
+        "html"
+    );
+    assert_eq!(
+        problem_of(exchange(200, "", o()).await.0, "decode"),
+        "empty"
+    );
+    assert_eq!(
+        problem_of(
+            exchange(200, r#"{"code":0,"msg":"succ"#, o()).await.0,
+            "decode"
+        ),
+        "truncated"
+    );
+    assert_eq!(
+        problem_of(exchange(200, "OK", o()).await.0, "decode"),
+        "not_json"
+    );
+    assert_eq!(
+        problem_of(exchange(200, "[1,2]", o()).await.0, "decode"),
+        "wrong_shape"
+    );
+    assert_eq!(
+        problem_of(exchange(200, r#"{"code":"0"}"#, o()).await.0, "decode"),
+        "wrong_shape"
+    );
+    let bad_entry = r#"{"code":0,"data":{"user_allowed_remedys":[{"punch_no":"1"}]}}"#;
+    assert_eq!(
+        problem_of(exchange(200, bad_entry, o()).await.0, "decode"),
+        "wrong_shape"
+    );
+    assert_eq!(
+        problem_of(exchange(503, "Service Unavailable", o()).await.0, "http"),
+        "not_json"
+    );
+    let huge = " ".repeat(1 << 21);
+    assert_eq!(
+        problem_of(exchange(200, &huge, o()).await.0, "decode"),
+        "too_large"
+    );
+
+    // A token error arrives with HTTP 200: the code decides, not the status.
+    let e = exchange(
+        200,
+        r#"{"code":99991663,"msg":"invalid token","error":{"troubleshooter":"see https://x"}}"#,
+        o(),
+    )
+    .await
+    .0;
+    let e = expect_kind(&e.expect_err("api"), "api");
+    assert_eq!(num_at(&e, "code"), Some(99991663.0));
+    assert_eq!(text_at(&e, "category").as_deref(), Some("token"));
+    assert_eq!(
+        text_at(&e, "troubleshooter").as_deref(),
+        Some("see https://x")
+    );
+
+    // A page that replaced fetch with something broken gets network errors, not a dead module.
+    for mode in ["throw", "junk", "reject", "used"] {
+        let broken = broken_fetch(mode);
+        let e = query(one_day(), o()).await;
+        restore(&broken);
+        expect_kind(&e.expect_err(mode), "network");
+    }
+    let (result, _) = exchange(200, r#"{"code":0,"msg":"ok"}"#, o()).await;
+    result.expect("still working");
+}
