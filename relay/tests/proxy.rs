@@ -166,6 +166,19 @@ async fn sim_429_once_alternates_per_day() {
 }
 
 #[tokio::test]
+async fn sim_rate_limited_always_answers_429_with_its_headers() {
+    let relay = sim_relay().await;
+    let day = days_ago(&relay, 1);
+    for _ in 0..3 {
+        let r = query(&relay.url(), "employee_id", "sim_rate_limited", day).await;
+        assert_eq!((r.status, r.code()), (429, catalogue::RATE_LIMITED));
+        assert_eq!(r.header("x-ogw-ratelimit-reset"), Some("1"));
+        assert_eq!(r.header("x-ogw-ratelimit-limit"), Some("50"));
+    }
+    relay.shutdown().await;
+}
+
+#[tokio::test]
 async fn html_502_passes_through_with_the_relays_request_id() {
     let relay = sim_relay().await;
     let reply = query(

@@ -50,6 +50,9 @@ pub enum Behaviour {
     /// Alternating per day asked: the 1st, 3rd… request gets 429 + 99991400, the 2nd, 4th… one
     /// missing clock-in.
     RateLimitedOnce,
+    /// Always 429 + 99991400 (`x-ogw-ratelimit-reset: 1`): an app that stays over its limit, so a
+    /// client's retries run out and the person sees the rate limit.
+    RateLimited,
 }
 
 /// One demo employee.
@@ -106,6 +109,8 @@ pub static EMPLOYEES: &[Employee] = &[
         "HTTP 502 with an HTML page, like a broken gateway"),
     emp("sim_429_once", None, B::RateLimitedOnce,
         "per day asked: odd requests get 429 + 99991400, even ones one missing clock-in"),
+    emp("sim_rate_limited", None, B::RateLimited,
+        "always 429 + 99991400: the app stays over its rate limit"),
 ];
 
 /// The employee an ID names under `employee_type`, if any.
@@ -129,6 +134,8 @@ pub enum Answer {
     Html502,
     /// 429 on odd requests, these remedys on even ones.
     RateLimitedOnce(Vec<AllowedRemedy>),
+    /// 429 + 99991400, every time.
+    RateLimited,
 }
 
 /// The answer for `user_id` (given under `employee_type`) on `date`, when today is `today`.
@@ -149,6 +156,7 @@ pub fn answer(
         B::Slow => Answer::Slow(vec![day.missing_clock_in()]),
         B::Html502 => Answer::Html502,
         B::RateLimitedOnce => Answer::RateLimitedOnce(vec![day.missing_clock_in()]),
+        B::RateLimited => Answer::RateLimited,
     }
 }
 

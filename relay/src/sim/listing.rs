@@ -59,6 +59,7 @@ static CASES: &[Case] = &[
     case("slow", ID, "sim_slow", 1, "answers after 3 s (one missing clock-in): for client timeouts"),
     case("html_502", ID, "sim_html_502", 1, "HTTP 502 with an HTML body and no Feishu log id"),
     case("rate_limited_once", ID, "sim_429_once", 1, "per (user, day): 1st, 3rd… request 429 + 99991400 with x-ogw-ratelimit-reset: 1; 2nd, 4th… succeed"),
+    case("rate_limited", ID, "sim_rate_limited", 1, "always 429 + 99991400 with x-ogw-ratelimit-reset: 1: retries run out"),
 ];
 
 /// The whole listing for `today`.
@@ -109,6 +110,7 @@ fn outcome_json(a: &Answer) -> Value {
         Answer::RateLimitedOnce(rows) => json!({
             "expect": catalogue::RATE_LIMITED, "http_status": 429, "then": "ok", "remedys": rows,
         }),
+        Answer::RateLimited => json!({"expect": catalogue::RATE_LIMITED, "http_status": 429}),
     }
 }
 

@@ -193,6 +193,7 @@ async fn query(
         Answer::RateLimitedOnce(rows) => {
             alternate(&sim, q.user_id.as_str(), q.remedy_date, rows, &log_id)
         }
+        Answer::RateLimited => replies::rate_limited(shown_limit(&sim), 1, &log_id),
     }
 }
 
@@ -204,13 +205,17 @@ fn alternate(
     log_id: &str,
 ) -> Response {
     if sim.nth_request(user_id, date) % 2 == 1 {
-        // The limit header says what the limit would be even when the real limit is off.
-        let limit = match sim.limiter.per_second() {
-            0 => super::DEFAULT_RATE_LIMIT,
-            n => n,
-        };
-        replies::rate_limited(limit, 1, log_id)
+        replies::rate_limited(shown_limit(sim), 1, log_id)
     } else {
         replies::success(rows, log_id)
+    }
+}
+
+/// The `x-ogw-ratelimit-limit` of a simulated 429: what the limit would be even when the real
+/// limit is off (`--sim-rate-limit 0`).
+fn shown_limit(sim: &SimState) -> u32 {
+    match sim.limiter.per_second() {
+        0 => super::DEFAULT_RATE_LIMIT,
+        n => n,
     }
 }
