@@ -17,7 +17,7 @@ mkdir -p "$site"
 cp -r pkg "$site/pkg"
 cp tests/bench/bench.html "$site/"
 
-cargo build --release -p relay
+build_relay
 page_port=$(free_port)
-start_relay "http://127.0.0.1:${page_port}" --sim-rate-limit 0
+start_relay --cors-origin "http://127.0.0.1:${page_port}" --sim-rate-limit 0
 SITE_DIR="$site" RELAY_URL="$RELAY_URL" PAGE_PORT="$page_port" node tests/bench/bench.mjs

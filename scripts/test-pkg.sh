@@ -43,8 +43,8 @@ JSON
 echo "test-pkg: the types resolve through package.json exports"
 cd - >/dev/null
 
-cargo build --release -p relay
+build_relay
 page_port=$(free_port)
-start_relay "http://127.0.0.1:${page_port}"
+start_relay --cors-origin "http://127.0.0.1:${page_port}"
 CONSUMER_DIR="$work/consumer" RELAY_URL="$RELAY_URL" PAGE_PORT="$page_port" \
   node --test tests/pkg/run.mjs
