@@ -21,18 +21,24 @@ pub static TT_LOGID: HeaderName = HeaderName::from_static(header::TT_LOGID);
 /// `X-Request-Id`, the fallback log id header.
 pub static REQUEST_ID: HeaderName = HeaderName::from_static(header::REQUEST_ID);
 
-/// A Feishu-shaped error body: `{"code":…,"msg":…,"error":{"log_id":…}}`.
-pub fn error_body(code: i64, msg: &str, log_id: &str, violations: Vec<Violation>) -> String {
-    let envelope = Envelope {
+/// A Feishu error envelope, `{"code":…,"msg":…,"error":{…}}`, for the relay and the simulation alike.
+pub fn error_envelope(code: i64, msg: &str, detail: ErrorDetail) -> Envelope {
+    Envelope {
         code,
         msg: msg.to_owned(),
         data: None,
-        error: Some(ErrorDetail {
-            log_id: Some(log_id.to_owned()),
-            field_violations: violations,
-            ..ErrorDetail::default()
-        }),
+        error: Some(detail),
+    }
+}
+
+/// A Feishu-shaped error body: `{"code":…,"msg":…,"error":{"log_id":…}}`.
+pub fn error_body(code: i64, msg: &str, log_id: &str, violations: Vec<Violation>) -> String {
+    let detail = ErrorDetail {
+        log_id: Some(log_id.to_owned()),
+        field_violations: violations,
+        ..ErrorDetail::default()
     };
+    let envelope = error_envelope(code, msg, detail);
     // Serialising plain strings and integers cannot fail; the fallback keeps the shape anyway.
     serde_json::to_string(&envelope).unwrap_or_else(|_| format!("{{\"code\":{code},\"msg\":\"\"}}"))
 }

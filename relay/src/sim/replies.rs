@@ -12,7 +12,7 @@ use feishu_remedy::model::{AllowedRemedy, Envelope, ErrorDetail, RemedyData};
 use serde::Serialize;
 
 use super::clock::china_now;
-use crate::feishu_reply::{JSON_UTF8, TT_LOGID};
+use crate::feishu_reply::{error_envelope, JSON_UTF8, TT_LOGID};
 use crate::log_id::{clock_nanos, mix64};
 
 /// A log id as Feishu writes them: the China-time timestamp `yyyyMMddHHmmss` and 18 hex digits,
@@ -72,16 +72,12 @@ pub fn error_with(code: i64, msg: &str, status: u16, log_id: &str) -> Response {
     let troubleshooter = format!(
         "排查建议查看(Troubleshooting suggestions): https://open.feishu.cn/search?from=openapi&log_id={log_id}&code={code}"
     );
-    let envelope = Envelope {
-        code,
-        msg: msg.to_owned(),
-        data: None,
-        error: Some(ErrorDetail {
-            log_id: Some(log_id.to_owned()),
-            troubleshooter: Some(troubleshooter),
-            ..ErrorDetail::default()
-        }),
+    let detail = ErrorDetail {
+        log_id: Some(log_id.to_owned()),
+        troubleshooter: Some(troubleshooter),
+        ..ErrorDetail::default()
     };
+    let envelope = error_envelope(code, msg, detail);
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     json(status, &envelope, log_id)
 }
