@@ -2,11 +2,15 @@
 # `make test-page`: the page (www/) in a real browser. Starts the relay the way `make demo` does, on
 # its Feishu simulation and a free loopback port, then runs the Playwright tests in tests/page/
 # (playwright-core driving Debian's Chromium). Screenshots land in target/page-screenshots/.
+# The tests take their ids, dates and expectations from that relay's `GET /_sim/dataset` listing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f pkg/index.js ]; then
-  echo "test-page: pkg/index.js is missing: run \`make pkg\` first (make test-page does)" >&2
+# The package the relay serves at /pkg/: pkg/ by default; PKG_DIR=/tmp/some-copy tests a snapshot
+# (e.g. while pkg/ is being rebuilt).
+pkg_dir="${PKG_DIR:-pkg}"
+if [ ! -f "$pkg_dir/index.js" ]; then
+  echo "test-page: $pkg_dir/index.js is missing: run \`make pkg\` first (make test-page does), or set PKG_DIR" >&2
   exit 1
 fi
 if [ ! -d node_modules/playwright-core ]; then
@@ -22,7 +26,7 @@ log=target/page-relay.log
 # Nor any RELAY_* setting from the caller's shell (a fixed --sim-today, bearer access, a rate limit).
 env -u FEISHU_APP_ID -u FEISHU_APP_SECRET -u RELAY_ACCESS -u RELAY_SIM_TODAY -u RELAY_SIM_RATE_LIMIT \
   -u RELAY_CORS_ORIGINS -u RELAY_WWW_DIR -u RELAY_PKG_DIR -u RELAY_LISTEN -u FEISHU_BASE_URL \
-  target/relay/relay --listen 127.0.0.1:0 --www-dir www --pkg-dir pkg >"$log" 2>&1 &
+  target/relay/relay --listen 127.0.0.1:0 --www-dir www --pkg-dir "$pkg_dir" >"$log" 2>&1 &
 relay=$!
 stop() {
   kill -TERM "$relay" 2>/dev/null || true

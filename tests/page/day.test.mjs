@@ -19,12 +19,14 @@ test("happy day: the missing punch is listed with its pair, clock, status, time 
   const ctx = await openPage();
   const { page } = ctx;
   const c = DATA.missing;
-  await lookUp(page, { userId: c.user, date: c.date });
+  assert.equal(c.rows.length, 1, "the listing's missing punch is a single row");
+  assert.equal(c.remedys[0].punch_status, "Lack");
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
   await settled(page);
   const rows = await tableRows(page);
   assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.rows);
   assertTimes(rows);
-  if (c.times) assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
+  assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
   // The status is a coloured label that also carries its word.
   const label = page.locator("#results .label").first();
   assert.equal(await label.textContent(), "Missing");
@@ -36,14 +38,15 @@ test("happy day: the missing punch is listed with its pair, clock, status, time 
 
 test("late arrival and early leave: two labelled rows", async () => {
   const c = DATA.lateEarly;
-  if (!c) return;
+  assert.deepEqual(c.remedys.map((e) => e.punch_status).sort(), ["Early", "Late"], "the listing's day is late + early");
   const ctx = await openPage();
   const { page } = ctx;
-  await lookUp(page, { userId: c.user, date: c.date });
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
   await settled(page);
   const rows = await tableRows(page);
   assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.rows);
   assertTimes(rows);
+  assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
   const classes = await page.$$eval("#results .label", (els) => els.map((e) => e.className));
   assert.ok(classes.some((k) => k.includes("label-late")) && classes.some((k) => k.includes("label-early")), String(classes));
   await finish(ctx, page, "day-late-early");
@@ -53,11 +56,13 @@ test("two shifts: punches of the 1st and the 2nd pair", async () => {
   const ctx = await openPage();
   const { page } = ctx;
   const c = DATA.twoShifts;
-  await lookUp(page, { userId: c.user, date: c.date });
+  assert.ok(c.remedys.some((e) => e.punch_no === 0) && c.remedys.some((e) => e.punch_no === 1), "the listing's day has two pairs");
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
   await settled(page);
   const rows = await tableRows(page);
   assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.rows);
   assertTimes(rows);
+  assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
   await finish(ctx, page, "day-two-shifts");
 });
 
@@ -65,12 +70,15 @@ test("free punch: says 'Free punch' instead of a pair number", async () => {
   const ctx = await openPage();
   const { page } = ctx;
   const c = DATA.free;
-  await lookUp(page, { userId: c.user, date: c.date });
+  assert.ok(c.remedys.every((e) => e.is_free_punch), "the listing's day is a free-punch shift");
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
   await settled(page);
   const rows = await tableRows(page);
   assert.ok(rows.length >= 1);
   for (const row of rows) assert.equal(row[0], "Free punch");
+  assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.rows);
   assertTimes(rows);
+  assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
   await finish(ctx, page, "day-free-punch");
 });
 
@@ -78,7 +86,8 @@ test("nothing to correct: good news, not an error", async () => {
   const ctx = await openPage();
   const { page } = ctx;
   const c = DATA.nothing;
-  await lookUp(page, { userId: c.user, date: c.date });
+  assert.equal(c.expect, 1226501, "the listing's case has nothing to correct");
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
   await settled(page);
   assert.equal(await page.locator("#results [role=alert]").count(), 0, "no error panel");
   assert.equal(await page.locator("#results table").count(), 0, "no table");
@@ -90,7 +99,7 @@ test("phone width: the day's table stays readable at 375px", async () => {
   const ctx = await openPage({ width: 375, height: 800 });
   const { page } = ctx;
   const c = DATA.twoShifts;
-  await lookUp(page, { userId: c.user, date: c.date });
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
   await settled(page);
   // No sideways scrolling of the page, and each value is shown beside its column name.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

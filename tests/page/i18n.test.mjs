@@ -14,7 +14,7 @@ test("a Chinese browser gets Chinese; the switch turns page and results into Eng
   assert.equal(await page.textContent('label[for="user-id"]'), "用户 ID 或工号");
 
   const c = DATA.twoShifts;
-  await lookUp(page, { userId: c.user, date: c.date });
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
   await settled(page);
   const zhHead = await page.$$eval("#results th", (ths) => ths.map((th) => th.textContent));
   assert.deepEqual(zhHead, ["班次", "打卡", "状态", "应打卡时间", "可补卡时间"]);
@@ -44,18 +44,18 @@ test("an English browser gets English; errors follow the language too", async ()
   const { page } = ctx;
   assert.equal(await page.getAttribute("html", "lang"), "en");
   assert.equal(await page.textContent("#lang"), "中文");
-  const c = DATA.errors[0];
-  await lookUp(page, { userId: c.user, date: c.date });
+  const c = DATA.errors.find((x) => x.name === "group_forbids");
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
   await settled(page, 60000);
-  const expected = await page.evaluate(async ({ user, date }) => {
+  const expected = await page.evaluate(async ({ user, date, employeeType }) => {
     const m = await import("/pkg/index.js");
     try {
-      await m.queryAllowedRemedys({ params: { employee_type: "employee_id" }, data: { user_id: user, remedy_date: Number(date.replaceAll("-", "")) } }, { retries: 0 });
+      await m.queryAllowedRemedys({ params: { employee_type: employeeType }, data: { user_id: user, remedy_date: Number(date.replaceAll("-", "")) } }, { retries: 0 });
     } catch (e) {
       return { en: e.meaning.en, zh: e.meaning.zh, hintZh: e.hint.zh };
     }
     return null;
-  }, { user: c.user, date: c.date });
+  }, { user: c.user, date: c.date, employeeType: c.employeeType });
   assert.equal((await page.textContent("#results .error-title")).trim(), expected.en);
   await page.click("#lang");
   assert.equal((await page.textContent("#results .error-title")).trim(), expected.zh);

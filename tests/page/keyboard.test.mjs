@@ -33,6 +33,9 @@ test("keyboard only: fill the form, look up a day, then a month, and pick a day 
   const { page } = ctx;
   const c = DATA.missing;
 
+  // The ids are typed without touching the employee type: the listing's must be the default one.
+  assert.equal(await page.inputValue("#employee-type"), c.employeeType);
+  assert.equal(DATA.month.employeeType, c.employeeType);
   await tabTo(page, "lang");
   await tabTo(page, "employee-type");
   await tabTo(page, "user-id");
