@@ -18,9 +18,12 @@ build=target/pkg-build
 rm -rf "$build" pkg
 mkdir -p "$build" pkg
 wasm-bindgen --target web --out-dir "$build" target/wasm32-unknown-unknown/release/feishu_remedy.wasm
-wasm-opt -Oz "${WASM_FEATURES[@]}" --strip-debug --strip-producers \
+# --strip-target-features: that section is for wasm-bindgen (already run); browsers ignore it.
+wasm-opt -Oz "${WASM_FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
   "$build/feishu_remedy_bg.wasm" -o pkg/feishu_remedy_bg.wasm
 cp "$build/feishu_remedy.js" "$build/feishu_remedy.d.ts" pkg/
+# Short import names in the wasm and the glue together (the hashed ones cost ~2 KB gzipped).
+node scripts/minify-imports.mjs pkg/feishu_remedy_bg.wasm pkg/feishu_remedy.js
 cp -r "$build/snippets" pkg/
 
 # index.js re-exports RemedyError from the snippet module the glue itself imports (one class).

@@ -14,6 +14,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::errors::RemedyError;
+use crate::text::cat;
 use crate::{client, js_input, options, range_run};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -243,9 +244,9 @@ fn problem_code(e: &RemedyError) -> Option<&'static str> {
 /// The message: the error's own words, plus the log id so that a logged message is enough for
 /// Feishu support.
 fn message(e: &RemedyError) -> String {
-    let text = e.to_string();
+    let text = e.message();
     match e.log_id() {
-        Some(id) => [text.as_str(), " (log id ", id, ")"].concat(),
+        Some(id) => cat(&[text.as_str(), " (log id ", id, ")"]),
         None => text,
     }
 }

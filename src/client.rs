@@ -4,7 +4,7 @@
 //! caller's abort.
 
 use js_sys::Array;
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;
 
 use crate::decode::{self, BodyProblem};
@@ -14,6 +14,7 @@ use crate::model::{Envelope, RemedyQuery, RemedyResponse};
 use crate::net::{Body, Call, Raw};
 use crate::options::Resolved;
 use crate::retry::{self, Attempt, Next};
+use crate::text::cat;
 
 /// A successful reply: the core's response, and the list of punches as the browser parsed it
 /// (the core has checked every field's type; passing the parsed objects on saves rebuilding them).
@@ -24,37 +25,48 @@ pub(crate) struct Reply {
     pub list: JsValue,
 }
 
-/// Feishu's reply shape, as JavaScript receives it.
-#[derive(Serialize)]
-struct Out<'a> {
-    code: u8,
-    msg: &'a str,
-    data: OutData,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    log_id: Option<&'a str>,
+/// Feishu's reply shape, `{ code: 0, msg, data: { user_allowed_remedys }, log_id? }`, written as
+/// serde maps rather than derived structs: serde-wasm-bindgen turns a struct's field names into
+/// JavaScript strings through a cache (a `HashMap`, about 2 KB of wasm), a map's keys directly.
+impl Serialize for Reply {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_map(None)?;
+        out.serialize_entry("code", &0u8)?;
+        out.serialize_entry("msg", &self.response.msg)?;
+        out.serialize_entry("data", &Data(&self.list))?;
+        if let Some(id) = &self.response.log_id {
+            out.serialize_entry("log_id", id)?;
+        }
+        out.end()
+    }
 }
 
-#[derive(Serialize)]
-struct OutData {
-    /// The parsed objects themselves, not a copy.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    user_allowed_remedys: JsValue,
+/// `data`: the list of punches, the parsed objects themselves rather than a copy.
+struct Data<'a>(&'a JsValue);
+
+impl Serialize for Data<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_map(None)?;
+        out.serialize_entry("user_allowed_remedys", &Preserved(self.0))?;
+        out.end()
+    }
+}
+
+/// A JavaScript value passed through serde-wasm-bindgen unchanged.
+struct Preserved<'a>(&'a JsValue);
+
+impl Serialize for Preserved<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_wasm_bindgen::preserve::serialize(self.0, s)
+    }
 }
 
 impl Reply {
     /// Feishu's shape, the list always present, through serde-wasm-bindgen's JSON-compatible
     /// serializer (plain objects, never `Map`s).
     pub(crate) fn to_js(&self) -> JsValue {
-        let out = Out {
-            code: 0,
-            msg: &self.response.msg,
-            data: OutData {
-                user_allowed_remedys: self.list.clone(),
-            },
-            log_id: self.response.log_id.as_deref(),
-        };
-        // Cannot fail: strings, a number and a preserved value, into fresh objects.
-        out.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        // Cannot fail: string keys, strings, a number and a preserved value, into fresh objects.
+        self.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .unwrap_or(JsValue::UNDEFINED)
     }
 }
@@ -63,7 +75,7 @@ impl Reply {
 /// time limit (`relay.timeout_ms`, for the whole call, retries included) stop it at any point.
 pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, RemedyError> {
     let call = Call::start(relay)?;
-    let url = [relay.relay_url.as_str(), &query.path_and_query()].concat();
+    let url = cat(&[relay.relay_url.as_str(), &query.path_and_query()]);
     let body = query.body_json();
     let deadline = js_sys::Date::now() + f64::from(relay.timeout_ms);
     let mut retries_done = 0;
@@ -90,6 +102,7 @@ pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, 
 }
 
 /// What a reply means: the decoded reply, or the error it carries.
+#[inline(never)]
 fn outcome(raw: Raw) -> Result<Reply, RemedyError> {
     let (envelope, list) = match body(raw.body) {
         Ok((envelope, list)) => (Ok(envelope), list),

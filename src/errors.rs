@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use crate::catalogue::{self, Category, Entry, Text};
 use crate::decode::BodyProblem;
 use crate::model::Violation;
+use crate::text::{cat, decimal};
 use crate::validate::ValidationError;
 
 /// A text in Chinese and English that may be built at run time (validation messages name fields).
@@ -48,28 +49,23 @@ pub struct ApiError {
 }
 
 /// Every way a call can fail.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RemedyError {
     /// The input was refused before anything was sent.
-    #[error("{0}")]
     Validation(ValidationError),
     /// The relay could not be reached (DNS, refused connection, CORS refusal, offline).
-    #[error("could not reach the relay: {detail}")]
     Network {
         /// What the platform said.
         detail: String,
     },
     /// No answer within the caller's timeout.
-    #[error("no answer from the relay within {after_ms} ms")]
     Timeout {
         /// The timeout that expired.
         after_ms: u32,
     },
     /// The caller's `AbortSignal` fired.
-    #[error("the request was cancelled")]
     Aborted,
     /// An HTTP error status without a Feishu body (a proxy's error page, say).
-    #[error("HTTP {status} from the relay without a Feishu reply ({})", problem.code())]
     Http {
         /// The status.
         status: u16,
@@ -81,7 +77,6 @@ pub enum RemedyError {
         retry_after_secs: Option<u32>,
     },
     /// A success status whose body is not Feishu's format.
-    #[error("the relay's reply is not Feishu's format ({})", problem.code())]
     Decode {
         /// The status.
         status: u16,
@@ -91,9 +86,56 @@ pub enum RemedyError {
         problem: BodyProblem,
     },
     /// Feishu (or the relay, in Feishu's format) answered with an error code.
-    #[error("[{}] {} (Feishu: {})", .0.code, .0.entry.meaning.en, .0.msg)]
     Api(Box<ApiError>),
 }
+
+impl RemedyError {
+    /// The message, readable on its own: what `Display` writes. Built by concatenation rather
+    /// than `format!`, which would bring `core::fmt`'s machinery into the browser build.
+    pub fn message(&self) -> String {
+        match self {
+            RemedyError::Validation(v) => v.message_en(),
+            RemedyError::Network { detail } => cat(&["could not reach the relay: ", detail]),
+            RemedyError::Timeout { after_ms } => cat(&[
+                "no answer from the relay within ",
+                &decimal(i64::from(*after_ms)),
+                " ms",
+            ]),
+            RemedyError::Aborted => "the request was cancelled".into(),
+            RemedyError::Http {
+                status, problem, ..
+            } => cat(&[
+                "HTTP ",
+                &decimal(i64::from(*status)),
+                " from the relay without a Feishu reply (",
+                problem.code(),
+                ")",
+            ]),
+            RemedyError::Decode { problem, .. } => cat(&[
+                "the relay's reply is not Feishu's format (",
+                problem.code(),
+                ")",
+            ]),
+            RemedyError::Api(a) => cat(&[
+                "[",
+                &decimal(a.code),
+                "] ",
+                a.entry.meaning.en,
+                " (Feishu: ",
+                &a.msg,
+                ")",
+            ]),
+        }
+    }
+}
+
+impl std::fmt::Display for RemedyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for RemedyError {}
 
 impl From<ValidationError> for RemedyError {
     fn from(e: ValidationError) -> Self {
@@ -296,10 +338,8 @@ impl RemedyError {
     pub fn action(&self) -> Localized {
         match self {
             RemedyError::Validation(v) => Localized {
-                zh: ["请修正 ", v.field.as_str(), " 后重试"].concat().into(),
-                en: ["Correct ", v.field.as_str(), " and try again"]
-                    .concat()
-                    .into(),
+                zh: cat(&["请修正 ", v.field.as_str(), " 后重试"]).into(),
+                en: cat(&["Correct ", v.field.as_str(), " and try again"]).into(),
             },
             RemedyError::Api(a) => a.entry.action.into(),
             other => other.generic_texts().1.into(),

@@ -16,6 +16,7 @@ use wasm_bindgen::JsValue;
 use crate::decode::BodyProblem;
 use crate::js_input::{get, is_array};
 use crate::model::{Envelope, ErrorDetail};
+use crate::text::cat;
 
 type Shape<T> = Result<T, BodyProblem>;
 
@@ -44,7 +45,7 @@ const ENTRY_FIELDS: [(&str, Kind); 9] = [
 ];
 
 fn wrong(key: &str, expected: &str) -> BodyProblem {
-    BodyProblem::WrongShape([key, " must be ", expected].concat())
+    BodyProblem::WrongShape(cat(&[key, " must be ", expected]))
 }
 
 fn is_record(v: &JsValue) -> bool {

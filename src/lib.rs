@@ -19,6 +19,7 @@ pub mod errors;
 pub mod model;
 pub mod range;
 pub mod retry;
+mod text;
 pub mod validate;
 
 // The browser binding: thin glue between JavaScript values and the core, wasm32 only.

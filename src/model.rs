@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 use crate::calendar::{is_punch_time, RemedyDate};
+use crate::text::{cat, decimal};
 
 /// Feishu's path for the endpoint; the relay serves the same path.
 pub const QUERY_PATH: &str =
@@ -80,12 +81,12 @@ pub struct RemedyQuery {
 impl RemedyQuery {
     /// The query string, exactly as Feishu takes it: `employee_type=employee_id`.
     pub fn query_string(&self) -> String {
-        ["employee_type=", self.employee_type.as_str()].concat()
+        cat(&["employee_type=", self.employee_type.as_str()])
     }
 
     /// Path and query to append to a base URL.
     pub fn path_and_query(&self) -> String {
-        [QUERY_PATH, "?", &self.query_string()].concat()
+        cat(&[QUERY_PATH, "?", &self.query_string()])
     }
 
     /// The JSON body, byte for byte as Feishu's example: `{"user_id":"abd754f7","remedy_date":20210104}`.
@@ -102,7 +103,7 @@ impl RemedyQuery {
             out.push(c);
         }
         out.push_str("\",\"remedy_date\":");
-        out.push_str(&self.remedy_date.yyyymmdd().to_string());
+        out.push_str(&decimal(i64::from(self.remedy_date.yyyymmdd())));
         out.push('}');
         out
     }

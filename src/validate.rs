@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use crate::calendar::{DateProblem, RemedyDate};
 use crate::model::{EmployeeType, RemedyQuery, UserId};
+use crate::text::{cat, decimal};
 
 /// An untrusted value reduced to what validation needs to know about it: its JavaScript type and,
 /// for strings and numbers, its content. Both JavaScript values and JSON values map onto it.
@@ -199,23 +200,30 @@ impl Problem {
         match self {
             Problem::Missing => "is required".into(),
             Problem::WrongType { expected, got } => {
-                format!("must be a {expected}, not {got}").into()
+                cat(&["must be a ", expected, ", not ", got]).into()
             }
             Problem::Empty => "must not be empty".into(),
-            Problem::TooLong { max } => format!("must be at most {max} characters").into(),
+            Problem::TooLong { max } => {
+                cat(&["must be at most ", &decimal(*max as i64), " characters"]).into()
+            }
             Problem::ControlCharacter => "must not contain control characters".into(),
-            Problem::NotOneOf(allowed) => format!("must be one of {}", allowed.join(", ")).into(),
+            Problem::NotOneOf(allowed) => cat(&["must be one of ", &list(allowed, ", ")]).into(),
             Problem::NotAnInteger => "must be a whole number".into(),
-            Problem::OutOfRange { min, max } => format!("must be between {min} and {max}").into(),
+            Problem::OutOfRange { min, max } => {
+                cat(&["must be between ", &decimal(*min), " and ", &decimal(*max)]).into()
+            }
             Problem::NotADate(DateProblem::NotEightDigits) => {
                 "must be a date written yyyyMMdd, e.g. 20210104".into()
             }
             Problem::NotADate(DateProblem::NoSuchMonth) => "has no such month".into(),
             Problem::NotADate(DateProblem::NoSuchDay) => "has no such day in that month".into(),
             Problem::RangeReversed => "must not be before data.from".into(),
-            Problem::RangeTooLong { max } => {
-                format!("must be at most {max} days after data.from").into()
-            }
+            Problem::RangeTooLong { max } => cat(&[
+                "must be at most ",
+                &decimal(i64::from(*max)),
+                " days after data.from",
+            ])
+            .into(),
             Problem::NotAUrl => "must be an absolute http or https URL".into(),
             Problem::NotJsonObject => "must be a JSON object".into(),
         }
@@ -224,24 +232,47 @@ impl Problem {
     fn describe_zh(&self) -> Cow<'static, str> {
         match self {
             Problem::Missing => "为必填项".into(),
-            Problem::WrongType { expected, got } => format!("应为 {expected}，实际为 {got}").into(),
+            Problem::WrongType { expected, got } => {
+                cat(&["应为 ", expected, "，实际为 ", got]).into()
+            }
             Problem::Empty => "不能为空".into(),
-            Problem::TooLong { max } => format!("不能超过 {max} 个字符").into(),
+            Problem::TooLong { max } => {
+                cat(&["不能超过 ", &decimal(*max as i64), " 个字符"]).into()
+            }
             Problem::ControlCharacter => "不能包含控制字符".into(),
-            Problem::NotOneOf(allowed) => format!("只能是 {} 之一", allowed.join("、")).into(),
+            Problem::NotOneOf(allowed) => cat(&["只能是 ", &list(allowed, "、"), " 之一"]).into(),
             Problem::NotAnInteger => "必须是整数".into(),
-            Problem::OutOfRange { min, max } => format!("必须在 {min} 到 {max} 之间").into(),
+            Problem::OutOfRange { min, max } => {
+                cat(&["必须在 ", &decimal(*min), " 到 ", &decimal(*max), " 之间"]).into()
+            }
             Problem::NotADate(DateProblem::NotEightDigits) => {
                 "必须是 yyyyMMdd 格式的日期，例如 20210104".into()
             }
             Problem::NotADate(DateProblem::NoSuchMonth) => "月份不存在".into(),
             Problem::NotADate(DateProblem::NoSuchDay) => "该月没有这一天".into(),
             Problem::RangeReversed => "不能早于 data.from".into(),
-            Problem::RangeTooLong { max } => format!("与 data.from 相隔不能超过 {max} 天").into(),
+            Problem::RangeTooLong { max } => cat(&[
+                "与 data.from 相隔不能超过 ",
+                &decimal(i64::from(*max)),
+                " 天",
+            ])
+            .into(),
             Problem::NotAUrl => "必须是以 http 或 https 开头的完整网址".into(),
             Problem::NotJsonObject => "必须是 JSON 对象".into(),
         }
     }
+}
+
+/// `items` joined with `sep`, like `items.join(sep)` (see [`crate::text`] for why not `join`).
+fn list(items: &[&str], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+    out
 }
 
 /// A refused input: which field, and why. Construction from untrusted input returns this.
@@ -261,17 +292,17 @@ impl ValidationError {
 
     /// English, naming the field: `data.remedy_date has no such day in that month`.
     pub fn message_en(&self) -> String {
-        [self.field.as_str(), " ", &self.problem.describe_en()].concat()
+        cat(&[self.field.as_str(), " ", &self.problem.describe_en()])
     }
 
     /// Chinese, naming the field.
     pub fn message_zh(&self) -> String {
-        [self.field.as_str(), " ", &self.problem.describe_zh()].concat()
+        cat(&[self.field.as_str(), " ", &self.problem.describe_zh()])
     }
 
     /// The message Feishu's style of 1220001 reply carries: `remedy_date invalid: ...`.
     pub fn feishu_msg(&self) -> String {
-        [self.field.wire_name(), " invalid: ", &self.message_en()].concat()
+        cat(&[self.field.wire_name(), " invalid: ", &self.message_en()])
     }
 }
 
@@ -318,7 +349,9 @@ pub fn user_id(v: &Loose) -> Checked<UserId> {
     if s.trim().is_empty() {
         return fail(Problem::Empty);
     }
-    if s.chars().count() > UserId::MAX_CHARS {
+    // Characters counted as the bytes that start one (not UTF-8 continuation bytes): the same
+    // number as `chars().count()`, without its large vectorised counter in the browser build.
+    if s.bytes().filter(|b| b & 0xC0 != 0x80).count() > UserId::MAX_CHARS {
         return fail(Problem::TooLong {
             max: UserId::MAX_CHARS,
         });
