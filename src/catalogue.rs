@@ -123,6 +123,9 @@ pub const TOKEN_MALFORMED: i64 = 99_991_671;
 /// 99991543: app_id or app_secret is wrong.
 pub const BAD_CREDENTIALS: i64 = 99_991_543;
 
+/// Relay: `open` mode refused a request addressed to a host name it does not serve (HTTP 403),
+/// which is how a DNS-rebinding page would reach a loopback relay.
+pub const RELAY_HOST_REFUSED: i64 = 98_000_403;
 /// Relay: no such route (HTTP 404).
 pub const RELAY_NOT_FOUND: i64 = 98_000_404;
 /// Relay: method not allowed (HTTP 405).
@@ -224,6 +227,8 @@ pub static ENTRIES: &[Entry] = &[
       t("本周期的补卡次数已用完", "No corrections left in the current cycle"),
       t("等下一个周期，或联系考勤管理员", "Wait for the next cycle, or ask your attendance administrator"),
       false),
+    // HTTP 500, yet not retried: Feishu's own example ("not find user larkID") is a data problem
+    // that the same request meets again; the message and the log id are what help.
     e(1_227_500, 500, C::Server, O::Endpoint, "shift service error",
       t("班次或组织服务错误", "The shift or organisation service failed"),
       t("查看飞书返回的信息（例如找不到用户），并把日志 ID 提供给管理员", "Read Feishu's message (e.g. user not found) and give the log id to an administrator"),
@@ -275,6 +280,10 @@ pub static ENTRIES: &[Entry] = &[
     e(RELAY_UNAUTHORIZED, 401, C::Permission, O::Relay, "relay: missing or wrong API key",
       t("中继拒绝访问：缺少或错误的 API 密钥", "The relay refused access: missing or wrong API key"),
       t("检查页面配置的中继请求头（Authorization）", "Check the headers the page sends to the relay (Authorization)"),
+      false),
+    e(RELAY_HOST_REFUSED, 403, C::Permission, O::Relay, "relay: this host name is not served",
+      t("中继拒绝了这个主机名", "The relay does not serve this host name"),
+      t("通过中继自己的地址打开页面，或请管理员用 --allowed-host 添加该主机名", "Open the page through the relay's own address, or ask its operator to add the host with --allowed-host"),
       false),
     e(RELAY_NOT_FOUND, 404, C::CallerInput, O::Relay, "relay: no such route",
       t("中继没有这个接口", "The relay has no such route"),

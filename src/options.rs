@@ -98,12 +98,16 @@ fn merged(options: &JsValue) -> Checked<Object> {
     if !(options.is_undefined() || options.is_null()) {
         record(options, Field::Options)?;
     }
-    CONFIGURED.with(|c| overlay(&c.borrow(), options))
+    // Clone the handle out first: `overlay` runs the caller's getters and Proxy traps, and one
+    // of them may call `configure()`, whose `borrow_mut` would panic if a borrow were still held.
+    let base = CONFIGURED.with(|c| c.borrow().clone());
+    overlay(&base, options)
 }
 
 /// A fresh object with `top`'s fields over `base`'s, and their `headers` merged the same way (the
-/// names are compared case-insensitively later, in [`headers`]). Copies, so that a caller changing
-/// its object afterwards changes nothing here.
+/// names are compared case-insensitively later, in [`headers`]). The options object is a copy, so a
+/// caller changing its object afterwards changes no field here; a `headers` object given at only
+/// one level is kept as given (not copied), and is read and checked again at every call.
 fn overlay(base: &JsValue, top: &JsValue) -> Checked<Object> {
     let out = assign(&Object::new(), base, top).map_err(|_| unreadable(Field::Options))?;
     let heads: Vec<JsValue> = [base, top]

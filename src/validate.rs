@@ -433,12 +433,56 @@ pub fn relay_url(v: &Loose) -> Checked<String> {
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))
         .ok_or_else(bad)?;
-    let host = rest.split('/').next().unwrap_or_default();
+    let authority = rest.split('/').next().unwrap_or_default();
     let clean = |c: char| !(c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\'));
-    if host.is_empty() || !s.chars().all(clean) {
+    if !is_authority(authority) || !s.chars().all(clean) {
         return Err(bad());
     }
     Ok(s.trim_end_matches('/').to_owned())
+}
+
+/// `host[:port]` as `fetch` accepts it: a name (ASCII letters, digits, `-`, `.`, `_`, and any
+/// non-ASCII character for internationalised names) or a bracketed IPv6 address, and a port of 1 to 65535.
+/// No user info (`@`): a relay URL carrying credentials would leak them into logs and history.
+fn is_authority(authority: &str) -> bool {
+    let (host_ok, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let Some((addr, after)) = v6.split_once(']') else {
+            return false;
+        };
+        let addr_ok = !addr.is_empty()
+            && addr
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.'));
+        match (after, after.strip_prefix(':')) {
+            ("", _) => (addr_ok, None),
+            (_, Some(p)) => (addr_ok, Some(p)),
+            (_, None) => return false,
+        }
+    } else {
+        let (host, port) = match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        };
+        // Any non-ASCII character is let through for internationalised names (whitespace and
+        // controls are refused for the whole URL already): a Unicode-aware check would pull
+        // kilobytes of tables into the size-budgeted browser module.
+        let name =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') || !c.is_ascii();
+        (!host.is_empty() && host.chars().all(name), port)
+    };
+    host_ok && port.is_none_or(is_port)
+}
+
+/// A TCP port written in decimal, 1 to 65535.
+fn is_port(p: &str) -> bool {
+    // Length first: five digits at most, so the fold below cannot overflow. No `str::parse`,
+    // which costs bytes in wasm.
+    let digits = |p: &str| {
+        p.bytes().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    (1..=5).contains(&p.len()) && digits(p).is_some_and(|n| (1..=65_535).contains(&n))
 }
 
 #[cfg(test)]
@@ -628,6 +672,14 @@ mod tests {
             relay_url(&text("https://hr.example.com/feishu")).unwrap(),
             "https://hr.example.com/feishu"
         );
+        for good in [
+            "http://[::1]:8787",
+            "http://localhost/relay",
+            "https://飞书.cn",
+            "http://a_b.local:1",
+        ] {
+            assert!(relay_url(&text(good)).is_ok(), "{good}");
+        }
         for bad in [
             "",
             "127.0.0.1:8787",
@@ -637,6 +689,17 @@ mod tests {
             "http://a b",
             "http://x/?q",
             "javascript:alert(1)",
+            "http://:80",
+            "http://a:99999",
+            "http://a:99999999999999999999",
+            "http://a:0",
+            "http://a:",
+            "http://[::1",
+            "http://[]",
+            "http://[::1]x",
+            "http://@",
+            "http://user:pw@host",
+            "http://a/b c",
         ] {
             assert_eq!(
                 relay_url(&text(bad)).unwrap_err().problem,

@@ -497,6 +497,29 @@ async fn configure_sets_defaults_that_calls_override() {
 }
 
 #[wasm_bindgen_test]
+async fn a_getter_that_calls_configure_does_not_break_the_module() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let case = dataset_case("missing_punch").await;
+    // The caller's getter runs while the module reads the options; it reconfigures the module.
+    let reconfigure = Closure::<dyn FnMut()>::new(|| {
+        let _ = configure(js("{}"));
+    });
+    let options = reentrant_options(relay(), reconfigure.as_ref().unchecked_ref());
+    let r = ok(case_request(&case), options).await;
+    assert_eq!(num_at(&r, "code"), Some(0.0));
+    // And the module keeps working: configure and a call both still succeed.
+    let o = js("{}");
+    set(&o, "relayUrl", &relay().into());
+    configure(o).expect("configure after a reentrant getter");
+    assert_eq!(
+        num_at(&ok(case_request(&case), JsValue::UNDEFINED).await, "code"),
+        Some(0.0)
+    );
+    configure(js("{}")).expect("reset");
+}
+
+#[wasm_bindgen_test]
 async fn responses_keep_feishus_shape() {
     let case = dataset_case("free_punch").await;
     let r = ok(case_request(&case), opts("{}")).await;
@@ -671,13 +694,23 @@ async fn range_inputs_are_validated() {
             message_of(&e)
         );
     }
-    // 62 days is the most, and a throwing onProgress does not disturb the range.
-    let m = month("month").await;
-    let (req, days) = month_request(&m);
+    // 62 days, the most a range may cover, are all answered in order, and a throwing onProgress
+    // does not disturb the range.
+    let case = dataset_case("always_in_order").await;
+    let to = num_at(&case, "date").expect("date") as i64;
+    let from = feishu_remedy::RemedyDate::from_yyyymmdd(to)
+        .ok()
+        .and_then(|d| d.add_days(-61))
+        .expect("62 days back")
+        .yyyymmdd();
+    let user = text_at(&case, "user_id").expect("user_id");
+    let req = range_request("employee_id", &user, f64::from(from), to as f64);
     let o = opts("{}");
     set(&o, "onProgress", &throwing_progress());
     let result: Array = range(req, o).await.expect("range").into();
-    assert_eq!(result.length(), days.length());
+    assert_eq!(result.length(), 62);
+    assert_eq!(num_at(&result.get(0), "date"), Some(f64::from(from)));
+    assert_eq!(num_at(&result.get(61), "date"), Some(to as f64));
 }
 
 #[wasm_bindgen_test]

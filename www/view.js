@@ -117,16 +117,28 @@ function logIdView(lang, logId, onCopy) {
     h("span", { class: "help" }, t(lang, "logIdHelp")));
 }
 
+/** The hosts whose troubleshooting links the page turns into links: Feishu's and Lark's own. */
+const TROUBLESHOOTER_HOSTS = ["open.feishu.cn", "open.larksuite.com"];
+
 /**
  * Feishu's troubleshooter is prose with a link to its log search. The text stays text; only an
- * https URL found in it becomes a link, so a hostile value cannot smuggle in a javascript: URL.
+ * https URL on Feishu's or Lark's own site becomes a link, so neither a javascript: URL nor a
+ * look-alike page from a relay that `?relay=` pointed elsewhere can be offered as one.
  */
 function troubleshooterView(text) {
   const url = /https:\/\/[^\s"'<>]+/.exec(String(text));
-  if (!url) return String(text);
+  if (!url || !isFeishuLink(url[0])) return String(text);
   return [text.slice(0, url.index),
     h("a", { href: url[0], rel: "noopener noreferrer", target: "_blank" }, url[0]),
     text.slice(url.index + url[0].length)];
+}
+
+function isFeishuLink(href) {
+  try {
+    return TROUBLESHOOTER_HOSTS.includes(new URL(href).hostname);
+  } catch {
+    return false;
+  }
 }
 
 function retryButton(lang, onRetry) {

@@ -1,8 +1,9 @@
 //! Who may use the relay's Feishu route: anyone that can reach it (`open`, loopback only) or
 //! callers presenting one of the configured API keys (`bearer`).
 
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, HOST};
 use axum::http::HeaderMap;
+use feishu_remedy::catalogue;
 use subtle::ConstantTimeEq;
 
 use crate::secret::Secret;
@@ -10,9 +11,11 @@ use crate::secret::Secret;
 /// The access mode.
 #[derive(Debug, Clone)]
 pub enum Access {
-    /// No check. Only allowed when the relay listens on loopback, where the only callers are this
-    /// machine's programs, or a reverse proxy (SSO) on this machine that does the checking.
-    Open,
+    /// No key. Only allowed when the relay listens on loopback, where the only callers are this
+    /// machine's programs, or a reverse proxy (SSO) on this machine that does the checking. The
+    /// `Host` must still be a loopback name or one of these: otherwise any web page could reach
+    /// the relay by DNS rebinding (its own name re-resolved to 127.0.0.1 makes it same-origin).
+    Open(AllowedHosts),
     /// `Authorization: Bearer <key>` with one of these keys.
     Bearer(ApiKeys),
 }
@@ -54,19 +57,59 @@ impl ApiKeys {
     }
 }
 
+/// Host names `open` mode serves besides loopback ones (`--allowed-host`), lower case, no port.
+#[derive(Debug, Clone, Default)]
+pub struct AllowedHosts(Vec<String>);
+
+impl AllowedHosts {
+    /// From the `--allowed-host` values (`hr.example.com`; a port, if given, is ignored).
+    pub fn new(hosts: &[String]) -> Self {
+        AllowedHosts(
+            hosts
+                .iter()
+                .map(|h| host_name(h).to_ascii_lowercase())
+                .collect(),
+        )
+    }
+
+    /// Whether a `Host` header value names loopback or an allowed host.
+    fn admits(&self, host: &str) -> bool {
+        let name = host_name(host).to_ascii_lowercase();
+        let loopback = name == "localhost"
+            || name.ends_with(".localhost")
+            || name
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        loopback || self.0.contains(&name)
+    }
+}
+
+/// The name part of `host[:port]` or `[v6]:port`, without brackets.
+fn host_name(host: &str) -> &str {
+    let host = host.trim();
+    match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    }
+}
+
 impl Access {
-    /// Whether a request with these headers may use the Feishu route.
-    pub fn allows(&self, headers: &HeaderMap) -> bool {
+    /// Why a request with these headers may not use the Feishu route (a catalogue code), if so.
+    pub fn refusal(&self, headers: &HeaderMap) -> Option<i64> {
         match self {
-            Access::Open => true,
-            Access::Bearer(keys) => bearer_token(headers).is_some_and(|t| keys.contains(t)),
+            Access::Open(hosts) => {
+                let host = headers.get(HOST).and_then(|h| h.to_str().ok());
+                (!host.is_some_and(|h| hosts.admits(h))).then_some(catalogue::RELAY_HOST_REFUSED)
+            }
+            Access::Bearer(keys) => (!bearer_token(headers).is_some_and(|t| keys.contains(t)))
+                .then_some(catalogue::RELAY_UNAUTHORIZED),
         }
     }
 
     /// A name for logs and the README: `open` or `bearer`.
     pub fn name(&self) -> &'static str {
         match self {
-            Access::Open => "open",
+            Access::Open(_) => "open",
             Access::Bearer(_) => "bearer",
         }
     }
@@ -93,11 +136,54 @@ mod tests {
         h
     }
 
+    fn allows(access: &Access, headers: &HeaderMap) -> bool {
+        access.refusal(headers).is_none()
+    }
+
+    fn with_host(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(HOST, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn open_mode_serves_loopback_hosts_and_allowed_ones_only() {
+        let open = Access::Open(AllowedHosts::new(&["HR.example.com:443".into()]));
+        for ok in [
+            "127.0.0.1:8787",
+            "localhost",
+            "LOCALHOST:1",
+            "[::1]:8787",
+            "127.1.2.3",
+            "hr.example.com",
+            "app.localhost:80",
+        ] {
+            assert!(allows(&open, &with_host(ok)), "{ok}");
+        }
+        for bad in [
+            "evil.example:8787",
+            "127.0.0.1.evil.example",
+            "hr.example.com.evil",
+            "[::2]:80",
+            "",
+        ] {
+            assert_eq!(
+                open.refusal(&with_host(bad)),
+                Some(catalogue::RELAY_HOST_REFUSED),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            open.refusal(&HeaderMap::new()),
+            Some(catalogue::RELAY_HOST_REFUSED)
+        );
+    }
+
     #[test]
     fn bearer_mode_accepts_only_listed_keys() {
         let access = Access::Bearer(ApiKeys::parse(" k-one ,,k-two"));
-        assert!(access.allows(&with_auth("Bearer k-one")));
-        assert!(access.allows(&with_auth("bearer k-two")));
+        assert!(allows(&access, &with_auth("Bearer k-one")));
+        assert!(allows(&access, &with_auth("bearer k-two")));
         for bad in [
             "Bearer k-on",
             "Bearer k-one2",
@@ -105,9 +191,11 @@ mod tests {
             "Bearer ",
             "k-one",
         ] {
-            assert!(!access.allows(&with_auth(bad)), "{bad}");
+            assert!(!allows(&access, &with_auth(bad)), "{bad}");
         }
-        assert!(!access.allows(&HeaderMap::new()));
-        assert!(Access::Open.allows(&HeaderMap::new()));
+        assert_eq!(
+            access.refusal(&HeaderMap::new()),
+            Some(catalogue::RELAY_UNAUTHORIZED)
+        );
     }
 }

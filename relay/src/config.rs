@@ -9,7 +9,7 @@ use clap::{Parser, ValueEnum};
 use feishu_remedy::calendar::RemedyDate;
 use feishu_remedy::validate::{self, Loose};
 
-use crate::access::{Access, ApiKeys};
+use crate::access::{Access, AllowedHosts, ApiKeys};
 use crate::cors::CorsPolicy;
 use crate::secret::Secret;
 use crate::sim::clock::Clock;
@@ -67,6 +67,15 @@ pub struct Cli {
         value_parser = clap::value_parser!(u64).range(1..=600_000)
     )]
     pub upstream_timeout_ms: u64,
+
+    /// `open` mode: a host name to serve besides loopback ones (the name an SSO proxy on this
+    /// machine forwards as `Host`); repeatable. Other names are refused (DNS rebinding).
+    #[arg(
+        long = "allowed-host",
+        env = "RELAY_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
 
     /// Who may call: `open` (loopback only) or `bearer` (keys from RELAY_API_KEYS).
     #[arg(long, env = "RELAY_ACCESS", value_enum, default_value_t = AccessArg::Open)]
@@ -170,7 +179,7 @@ impl Config {
             statics: StaticFiles::default(),
             cors: CorsPolicy::default(),
             upstream_timeout: Duration::from_secs(10),
-            access: Access::Open,
+            access: Access::Open(AllowedHosts::default()),
             upstream: UpstreamChoice::Simulation(sim),
         }
     }
@@ -197,7 +206,7 @@ fn access(cli: &Cli, env: &impl Fn(&str) -> Option<String>) -> Result<Access, Co
              an SSO proxy in front), or use --access bearer with {ENV_API_KEYS}",
             cli.listen
         )),
-        AccessArg::Open => Ok(Access::Open),
+        AccessArg::Open => Ok(Access::Open(AllowedHosts::new(&cli.allowed_hosts))),
         AccessArg::Bearer => {
             let keys = ApiKeys::parse(&env(ENV_API_KEYS).unwrap_or_default());
             if keys.is_empty() {

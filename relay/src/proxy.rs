@@ -56,8 +56,8 @@ async fn checked_query(
     log_id: &LogId,
     req: Request,
 ) -> Result<RemedyQuery, Response> {
-    if !state.access.allows(req.headers()) {
-        return Err(relay_error(catalogue::RELAY_UNAUTHORIZED, log_id));
+    if let Some(code) = state.access.refusal(req.headers()) {
+        return Err(relay_error(code, log_id));
     }
     // Requiring JSON also means a cross-origin page cannot send this as a CORS "simple" request:
     // the browser must ask (preflight) first, and only allowed origins get a yes.

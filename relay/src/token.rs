@@ -21,6 +21,9 @@ use crate::secret::Secret;
 /// The longest a token is refreshed ahead of its expiry (the Node, Go and Java SDKs use 3 minutes).
 const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(180);
 
+/// The longest lifetime taken from a token reply, in seconds (Feishu's is 7200).
+const MAX_TOKEN_LIFETIME_SECS: i64 = 86_400;
+
 /// Token replies are tiny; anything larger is not one.
 const MAX_TOKEN_REPLY_BYTES: usize = 64 * 1024;
 
@@ -187,7 +190,9 @@ impl TokenManager {
             authorization,
             generation,
         };
-        let lifetime = Duration::from_secs(expire.max(0).unsigned_abs());
+        // Feishu's tokens live at most 2 hours; a larger `expire` is clamped to a day so that no
+        // reply, however odd, can overflow the clock arithmetic below.
+        let lifetime = Duration::from_secs(expire.clamp(0, MAX_TOKEN_LIFETIME_SECS).unsigned_abs());
         // Refresh a tenth of the lifetime early, at most 3 minutes: short test lifetimes still
         // get a margin, long ones refresh like the SDKs. Measured from before the request, so
         // time spent waiting for the reply counts against the token.

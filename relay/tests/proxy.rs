@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use common::*;
 use feishu_remedy::catalogue;
 use feishu_remedy::model::{Envelope, QUERY_PATH, TOKEN_PATH};
-use relay::access::{Access, ApiKeys};
+use relay::access::{Access, AllowedHosts, ApiKeys};
 use relay::cors::CorsPolicy;
 use relay::static_files::StaticFiles;
 
@@ -307,7 +307,7 @@ async fn oversized_bodies_get_413_with_or_without_a_length() {
     // Chunked: no Content-Length to refuse on, so the limit must hold while reading.
     let chunk = "x".repeat(3000);
     let request = format!(
-        "POST {QUERY_PATH}?employee_type=employee_id HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+        "POST {QUERY_PATH}?employee_type=employee_id HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
          Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n{n:x}\r\n{chunk}\r\n{n:x}\r\n{chunk}\r\n0\r\n\r\n",
         n = chunk.len()
     );
@@ -357,6 +357,33 @@ async fn non_json_content_types_get_415() {
     )
     .await;
     assert_ne!(with_charset.status, 415);
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn open_mode_refuses_foreign_host_names_against_dns_rebinding() {
+    let relay = sim_relay_with(|config, _| {
+        config.access = Access::Open(AllowedHosts::new(&["hr.example.com".into()]));
+    })
+    .await;
+    let date = days_ago(&relay, 1);
+    let body = format!(r#"{{"user_id":"abd754f7","remedy_date":{date}}}"#);
+    let q = "employee_type=employee_id";
+    // A page at evil.example whose name now resolves to 127.0.0.1 sends its own name as Host.
+    for host in ["evil.example:8787", "127.0.0.1.evil.example"] {
+        post_raw(&relay.url(), q, &body, &[("host", host)])
+            .await
+            .assert_feishu_error(403, catalogue::RELAY_HOST_REFUSED);
+    }
+    assert_eq!(
+        relay.sim().unwrap().query_requests(),
+        0,
+        "refused before upstream"
+    );
+    for host in ["hr.example.com", "localhost:8787"] {
+        let ok = post_raw(&relay.url(), q, &body, &[("host", host)]).await;
+        assert_eq!(ok.status, 200, "{host}: {ok:?}");
+    }
     relay.shutdown().await;
 }
 
@@ -587,7 +614,8 @@ async fn static_files_with_the_right_types_and_nothing_outside() {
     ] {
         let answer = raw_http(
             relay.addr(),
-            format!("GET {bad} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+            format!("GET {bad} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
         )
         .await;
         assert!(answer.starts_with("HTTP/1.1 404"), "{bad}: {answer}");

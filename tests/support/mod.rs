@@ -16,6 +16,9 @@ export function className(e) { return e && e.constructor && e.constructor.name; 
 export function isError(e) { return e instanceof Error; }
 export function stackOf(e) { return String(e && e.stack); }
 export function messageOf(e) { return String(e && e.message); }
+export function reentrantOptions(relayUrl, onRead) {
+  return { get relayUrl() { onRead(); return relayUrl; } };
+}
 export function throwingGetterRequest() {
   return { params: { get employee_type() { throw new Error("boom"); } }, data: { user_id: "u", remedy_date: 20240101 } };
 }
@@ -87,6 +90,9 @@ extern "C" {
     pub fn throwing_getter_request() -> JsValue;
     #[wasm_bindgen(js_name = throwingProxy)]
     pub fn throwing_proxy() -> JsValue;
+    /// Options whose `relayUrl` getter first calls `on_read` (e.g. back into `configure`).
+    #[wasm_bindgen(js_name = reentrantOptions)]
+    pub fn reentrant_options(relay_url: &str, on_read: &js_sys::Function) -> JsValue;
     #[wasm_bindgen(js_name = revokedProxy)]
     pub fn revoked_proxy() -> JsValue;
     #[wasm_bindgen(js_name = fakeSignal)]

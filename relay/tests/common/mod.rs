@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use feishu_remedy::calendar::RemedyDate;
 use feishu_remedy::model::QUERY_PATH;
-use relay::access::Access;
+use relay::access::{Access, AllowedHosts};
 use relay::config::UpstreamChoice;
 use relay::sim::{self, RunningSim, SimConfig};
 use relay::token::AppCredentials;
@@ -53,7 +53,7 @@ pub fn feishu_config(base_url: &str, app: AppCredentials) -> Config {
         base_url: base_url.to_owned(),
         app,
     };
-    config.access = Access::Open;
+    config.access = Access::Open(AllowedHosts::default());
     config
 }
 
