@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::http::HeaderValue;
@@ -102,6 +102,11 @@ pub struct TokenManager {
     /// Held while fetching, so concurrent requests on a cold or expiring cache wait for one fetch.
     refresh: tokio::sync::Mutex<()>,
     fetches: AtomicU64,
+    /// Fetch attempts finished, successful or not.
+    attempts: AtomicU64,
+    /// The last failed attempt's number and error, handed to the requests that were queued behind
+    /// it, so a burst on a broken configuration makes one token request, not one per request.
+    last_failure: Mutex<Option<(u64, TokenError)>>,
 }
 
 impl TokenManager {
@@ -114,6 +119,8 @@ impl TokenManager {
             cached: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
             fetches: AtomicU64::new(0),
+            attempts: AtomicU64::new(0),
+            last_failure: Mutex::new(None),
         }
     }
 
@@ -127,12 +134,37 @@ impl TokenManager {
         if let Some(token) = self.cached_fresh() {
             return Ok(token);
         }
+        let seen = self.attempts.load(Ordering::Acquire);
         let _one_at_a_time = self.refresh.lock().await;
-        // Whoever held the lock before us may have just fetched one.
+        // Whoever held the lock before us may have just fetched one, or just failed to: a failure
+        // that finished while we queued is ours too. A request that arrives later tries afresh
+        // (a refusal is never cached beyond the requests that waited for it).
         if let Some(token) = self.cached_fresh() {
             return Ok(token);
         }
-        self.fetch().await
+        if let Some(error) = self.failure_after(seen) {
+            return Err(error);
+        }
+        let result = self.fetch().await;
+        let attempt = self.attempts.fetch_add(1, Ordering::AcqRel) + 1;
+        if let Err(error) = &result {
+            *self
+                .last_failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some((attempt, error.clone()));
+        }
+        result
+    }
+
+    /// The last failure, if its attempt finished after `seen` attempts.
+    fn failure_after(&self, seen: u64) -> Option<TokenError> {
+        let last = self
+            .last_failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        last.as_ref()
+            .filter(|(n, _)| *n > seen)
+            .map(|(_, e)| e.clone())
     }
 
     /// Drops `stale` (upstream called it invalid) and returns a different, new token. When several

@@ -240,3 +240,33 @@ async fn wrong_credentials_give_502_naming_the_cause_not_the_secret() {
     relay.shutdown().await;
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_burst_on_wrong_credentials_shares_the_failed_fetch() {
+    let sim = standalone_sim(SimConfig::default()).await;
+    let relay = relay_with(feishu_config(
+        &sim.handle().base_url(),
+        app(relay::sim::SIM_APP_ID, "wrong-secret-7d1f"),
+    ))
+    .await;
+    let url = relay.url();
+    let burst: Vec<_> = (0..50)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { query(&url, "employee_id", "abd754f7", 20240229).await })
+        })
+        .collect();
+    for request in burst {
+        request
+            .await
+            .unwrap()
+            .assert_feishu_error(502, catalogue::RELAY_TOKEN_REFUSED);
+    }
+    // Without sharing, the 50 requests would queue and fetch one after another: 50 fetches.
+    // Requests queued behind a failing fetch take its answer; a few may arrive after it and try
+    // afresh, hence a bound rather than exactly 1.
+    let fetches = sim.handle().token_requests();
+    assert!(fetches < 25, "{fetches} token requests for a burst of 50");
+    relay.shutdown().await;
+    sim.shutdown().await;
+}
