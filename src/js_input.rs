@@ -66,7 +66,7 @@ fn not_an_object(field: Field, value: &Loose) -> ValidationError {
 }
 
 /// The error for a property whose getter (or Proxy trap) threw when read.
-fn unreadable(field: Field) -> ValidationError {
+pub(crate) fn unreadable(field: Field) -> ValidationError {
     ValidationError::new(
         field,
         Problem::WrongType {

@@ -8,7 +8,7 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
-use crate::js_input::{get, loose, loose_at, record};
+use crate::js_input::{get, loose, loose_at, record, unreadable};
 use crate::retry::{DEFAULT_RETRIES, MAX_RETRIES};
 use crate::validate::{self, Field, Loose, Problem, ValidationError};
 
@@ -137,16 +137,6 @@ fn plain_headers(v: JsValue) -> JsValue {
     } else {
         v
     }
-}
-
-fn unreadable(field: Field) -> ValidationError {
-    ValidationError::new(
-        field,
-        Problem::WrongType {
-            expected: "plain object",
-            got: "value that throws when read",
-        },
-    )
 }
 
 fn wrong_type(field: Field, expected: &'static str, got: &Loose) -> ValidationError {
