@@ -7,12 +7,22 @@ import { DATA } from "./dataset.mjs";
 const TIME = /^(\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}$/;
 const WINDOW = /^(\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} to (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}$/;
 
-/** Every row's scheduled time and window are well-formed times, not blanks or raw JSON. */
-function assertTimes(rows) {
+/**
+ * Looks up the listing's case `c` and checks the table against it: pair, clock and status of every
+ * row, and the scheduled time and window, which must be well-formed times (not blanks or raw
+ * JSON) and exactly the listed ones. Returns the rows for the test's own checks.
+ */
+async function showsListedRows(page, c) {
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
+  await settled(page);
+  const rows = await tableRows(page);
+  assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.rows);
   for (const row of rows) {
     assert.match(row[3], TIME, `scheduled time in ${row}`);
     assert.match(row[4], WINDOW, `window in ${row}`);
   }
+  assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
+  return rows;
 }
 
 test("happy day: the missing punch is listed with its pair, clock, status, time and window", async () => {
@@ -21,12 +31,7 @@ test("happy day: the missing punch is listed with its pair, clock, status, time 
   const c = DATA.missing;
   assert.equal(c.rows.length, 1, "the listing's missing punch is a single row");
   assert.equal(c.remedys[0].punch_status, "Lack");
-  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
-  await settled(page);
-  const rows = await tableRows(page);
-  assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.rows);
-  assertTimes(rows);
-  assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
+  await showsListedRows(page, c);
   // The status is a coloured label that also carries its word.
   const label = page.locator("#results .label").first();
   assert.equal(await label.textContent(), "Missing");
@@ -41,12 +46,7 @@ test("late arrival and early leave: two labelled rows", async () => {
   assert.deepEqual(c.remedys.map((e) => e.punch_status).sort(), ["Early", "Late"], "the listing's day is late + early");
   const ctx = await openPage();
   const { page } = ctx;
-  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
-  await settled(page);
-  const rows = await tableRows(page);
-  assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.rows);
-  assertTimes(rows);
-  assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
+  await showsListedRows(page, c);
   const classes = await page.$$eval("#results .label", (els) => els.map((e) => e.className));
   assert.ok(classes.some((k) => k.includes("label-late")) && classes.some((k) => k.includes("label-early")), String(classes));
   await finish(ctx, page, "day-late-early");
@@ -57,12 +57,7 @@ test("two shifts: punches of the 1st and the 2nd pair", async () => {
   const { page } = ctx;
   const c = DATA.twoShifts;
   assert.ok(c.remedys.some((e) => e.punch_no === 0) && c.remedys.some((e) => e.punch_no === 1), "the listing's day has two pairs");
-  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
-  await settled(page);
-  const rows = await tableRows(page);
-  assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.rows);
-  assertTimes(rows);
-  assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
+  await showsListedRows(page, c);
   await finish(ctx, page, "day-two-shifts");
 });
 
@@ -71,14 +66,9 @@ test("free punch: says 'Free punch' instead of a pair number", async () => {
   const { page } = ctx;
   const c = DATA.free;
   assert.ok(c.remedys.every((e) => e.is_free_punch), "the listing's day is a free-punch shift");
-  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
-  await settled(page);
-  const rows = await tableRows(page);
+  const rows = await showsListedRows(page, c);
   assert.ok(rows.length >= 1);
   for (const row of rows) assert.equal(row[0], "Free punch");
-  assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.rows);
-  assertTimes(rows);
-  assert.deepEqual(rows.map((r) => r.slice(3)), c.times);
   await finish(ctx, page, "day-free-punch");
 });
 
