@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use common::*;
 use feishu_remedy::catalogue;
-use relay::sim::SimConfig;
+use relay::server::RunningRelay;
+use relay::sim::{RunningSim, SimConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_cold_burst_of_50_makes_exactly_one_token_request() {
@@ -209,14 +210,23 @@ async fn each_app_has_its_own_token_cache() {
     sim.shutdown().await;
 }
 
-#[tokio::test]
-async fn wrong_credentials_give_502_naming_the_cause_not_the_secret() {
+/// A relay whose app secret the simulation refuses (99991543), in front of that simulation.
+async fn relay_with_wrong_secret() -> (RunningSim, RunningRelay) {
     let sim = standalone_sim(SimConfig::default()).await;
     let relay = relay_with(feishu_config(
         &sim.handle().base_url(),
-        app(relay::sim::SIM_APP_ID, "wrong-secret-7d1f"),
+        app(relay::sim::SIM_APP_ID, WRONG_SECRET),
     ))
     .await;
+    (sim, relay)
+}
+
+/// The wrong secret; tests check it never appears in a reply.
+const WRONG_SECRET: &str = "wrong-secret-7d1f";
+
+#[tokio::test]
+async fn wrong_credentials_give_502_naming_the_cause_not_the_secret() {
+    let (sim, relay) = relay_with_wrong_secret().await;
     for attempt in 1..=2 {
         let reply = query(&relay.url(), "employee_id", "abd754f7", 20240229).await;
         reply.assert_feishu_error(502, catalogue::RELAY_TOKEN_REFUSED);
@@ -225,7 +235,7 @@ async fn wrong_credentials_give_502_naming_the_cause_not_the_secret() {
             text.contains(&catalogue::BAD_CREDENTIALS.to_string()),
             "{text}"
         );
-        assert!(!text.contains("wrong-secret-7d1f"));
+        assert!(!text.contains(WRONG_SECRET));
         assert!(reply
             .headers
             .iter()
@@ -243,12 +253,7 @@ async fn wrong_credentials_give_502_naming_the_cause_not_the_secret() {
 
 #[tokio::test]
 async fn a_burst_on_wrong_credentials_shares_the_failed_fetch() {
-    let sim = standalone_sim(SimConfig::default()).await;
-    let relay = relay_with(feishu_config(
-        &sim.handle().base_url(),
-        app(relay::sim::SIM_APP_ID, "wrong-secret-7d1f"),
-    ))
-    .await;
+    let (sim, relay) = relay_with_wrong_secret().await;
     let url = relay.url();
     let burst: Vec<_> = (0..50)
         .map(|_| {
