@@ -2,6 +2,8 @@
 //! range may be, which answers end it early, what each day's outcome is) as a plain state machine;
 //! the browser binding drives it with real requests and a concurrency limit.
 
+use std::rc::Rc;
+
 use crate::calendar::RemedyDate;
 use crate::errors::RemedyError;
 use crate::model::{EmployeeType, RemedyQuery, RemedyResponse, UserId};
@@ -79,17 +81,18 @@ impl RangeQuery {
     }
 }
 
-/// What became of one day.
-#[derive(Debug, Clone, PartialEq)]
+/// What became of one day. Failures are shared (`Rc`): the one answer that stops a range is every
+/// skipped day's reason, and sharing it keeps a deep `Clone` of errors out of the browser build.
+#[derive(Debug, PartialEq)]
 pub enum DayOutcome {
     /// Feishu answered with the correctable punches (possibly none).
     Ok(RemedyResponse),
     /// 1226501: nothing to correct that day.
     NothingToCorrect(RemedyError),
     /// The day's own failure.
-    Failed(RemedyError),
+    Failed(Rc<RemedyError>),
     /// Not asked, because an earlier answer said no later day can succeed (the reason).
-    Skipped(RemedyError),
+    Skipped(Rc<RemedyError>),
 }
 
 impl DayOutcome {
@@ -112,8 +115,8 @@ pub struct RangePlan {
     query: RangeQuery,
     next: usize,
     outcomes: Vec<Option<DayOutcome>>,
-    stop: Option<(usize, RemedyError)>,
-    aborted: Option<RemedyError>,
+    stop: Option<(usize, Rc<RemedyError>)>,
+    aborted: Option<Rc<RemedyError>>,
 }
 
 impl RangePlan {
@@ -123,7 +126,8 @@ impl RangePlan {
         RangePlan {
             query,
             next: 0,
-            outcomes: vec![None; n],
+            // Not `vec![None; n]`, which would need `DayOutcome: Clone`.
+            outcomes: std::iter::repeat_with(|| None).take(n).collect(),
             stop: None,
             aborted: None,
         }
@@ -156,9 +160,10 @@ impl RangePlan {
             Ok(r) => DayOutcome::Ok(r),
             Err(e) if e.is_nothing_to_correct() => DayOutcome::NothingToCorrect(e),
             Err(e) => {
+                let e = Rc::new(e);
                 // The earliest stopping day wins: it is the one that explains the rest.
                 if e.stops_later_days() && self.stop.as_ref().is_none_or(|(j, _)| i < *j) {
-                    self.stop = Some((i, e.clone()));
+                    self.stop = Some((i, Rc::clone(&e)));
                 }
                 DayOutcome::Failed(e)
             }
@@ -170,24 +175,30 @@ impl RangePlan {
 
     /// Stops the range because the caller cancelled; unanswered days become `aborted` errors.
     pub fn abort(&mut self, reason: RemedyError) {
-        self.aborted = Some(reason);
+        self.aborted = Some(Rc::new(reason));
     }
 
     /// Every day's outcome in date order: unanswered days after a stop are `Skipped` with the
     /// reason; after an abort they fail with it.
     pub fn finish(self) -> Vec<(RemedyDate, DayOutcome)> {
-        let fill = match (self.aborted, self.stop) {
-            (Some(e), _) => DayOutcome::Failed(e),
-            (None, Some((_, e))) => DayOutcome::Skipped(e),
-            (None, None) => DayOutcome::Failed(RemedyError::Aborted),
+        let (reason, skipped) = match (self.aborted, self.stop) {
+            (Some(e), _) => (e, false),
+            (None, Some((_, e))) => (e, true),
+            (None, None) => (Rc::new(RemedyError::Aborted), false),
+        };
+        let fill = || {
+            let reason = Rc::clone(&reason);
+            if skipped {
+                DayOutcome::Skipped(reason)
+            } else {
+                DayOutcome::Failed(reason)
+            }
         };
         let from = self.query.from;
         self.outcomes
             .into_iter()
             .enumerate()
-            .filter_map(|(i, o)| {
-                Some((from.add_days(i as i64)?, o.unwrap_or_else(|| fill.clone())))
-            })
+            .filter_map(|(i, o)| Some((from.add_days(i as i64)?, o.unwrap_or_else(fill))))
             .collect()
     }
 }
