@@ -250,9 +250,11 @@ fn build(relay: &Resolved, body: &str, signal: &AbortSignal) -> RequestInit {
 }
 
 /// `e.message` when it is a string (an `Error`, e.g. "Failed to fetch"), else `e` when it is one.
+/// Only objects are asked: `Reflect.get` throws on anything else.
 fn reason(e: &JsValue) -> String {
-    Reflect::get(e, &JsValue::from_str("message"))
-        .ok()
+    e.is_object()
+        .then(|| Reflect::get(e, &JsValue::from_str("message")).ok())
+        .flatten()
         .and_then(|m| m.as_string())
         .or_else(|| e.as_string())
         .unwrap_or_else(|| String::from("fetch failed"))

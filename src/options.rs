@@ -112,6 +112,9 @@ fn overlay(base: &JsValue, top: &JsValue) -> Checked<Object> {
     let out = assign(&Object::new(), base, top).map_err(|_| unreadable(Field::Options))?;
     let heads: Vec<JsValue> = [base, top]
         .into_iter()
+        // Only objects: `Reflect.get` throws on `undefined`, and a thrown (and caught) TypeError,
+        // stack trace and all, cost more than the rest of a call's JavaScript work together.
+        .filter(|o| o.is_object())
         .filter_map(|o| get(o, "headers"))
         .filter(|h| !(h.is_undefined() || h.is_null()))
         .map(plain_headers)
