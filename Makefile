@@ -14,7 +14,7 @@ help:
 	@echo "make lint         cargo fmt --check and clippy (native and wasm32), warnings denied"
 	@echo "make pkg          build the npm package into pkg/ (release wasm, wasm-bindgen, wasm-opt -Oz)"
 	@echo "make size         wasm + JS glue sizes, raw and gzipped, against the budget"
-	@echo "make bench        queryAllowedRemedys vs plain fetch in headless Chromium"
+	@echo "make bench        queryAllowedRemedys vs plain fetch in headless Chromium (PROFILE=1: CPU profile too)"
 	@echo "make bench-relay  the relay vs nginx proxy_pass in front of the same simulation (wrk)"
 	@echo "make relay        run the relay alone (simulation unless FEISHU_APP_ID/SECRET are set)"
 

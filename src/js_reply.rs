@@ -14,7 +14,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use crate::decode::BodyProblem;
-use crate::js_input::{get, is_array};
+use crate::js_input::{get, is_array, key};
 use crate::model::{Envelope, ErrorDetail};
 use crate::text::cat;
 
@@ -53,7 +53,7 @@ fn is_record(v: &JsValue) -> bool {
 }
 
 /// `object[key]` unless it is absent or `null`, which Feishu's optional fields allow.
-fn present(object: &JsValue, key: &str) -> Option<JsValue> {
+fn present(object: &JsValue, key: &'static str) -> Option<JsValue> {
     get(object, key).filter(|v| !(v.is_undefined() || v.is_null()))
 }
 
@@ -64,7 +64,7 @@ fn integer(v: &JsValue) -> Option<i64> {
 }
 
 /// Checks that each field present on `object` has its type.
-fn check(object: &JsValue, fields: &[(&str, Kind)]) -> Shape<()> {
+fn check(object: &JsValue, fields: &[(&'static str, Kind)]) -> Shape<()> {
     for &(key, kind) in fields {
         let Some(v) = present(object, key) else {
             continue;
@@ -81,13 +81,13 @@ fn check(object: &JsValue, fields: &[(&str, Kind)]) -> Shape<()> {
     Ok(())
 }
 
-fn opt_string(object: &JsValue, key: &str) -> Shape<Option<String>> {
+fn opt_string(object: &JsValue, key: &'static str) -> Shape<Option<String>> {
     check(object, &[(key, Kind::Text)])?;
     Ok(present(object, key).and_then(|v| v.as_string()))
 }
 
 /// An optional object field.
-fn opt_record(object: &JsValue, key: &str) -> Shape<Option<JsValue>> {
+fn opt_record(object: &JsValue, key: &'static str) -> Shape<Option<JsValue>> {
     match present(object, key) {
         Some(v) if is_record(&v) => Ok(Some(v)),
         Some(_) => Err(wrong(key, "an object")),
@@ -152,6 +152,6 @@ fn error_detail(object: &JsValue) -> Shape<ErrorDetail> {
 }
 
 /// `object[key] = value` on an object this module just made (cannot throw).
-pub(crate) fn set(object: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+pub(crate) fn set(object: &Object, name: &'static str, value: &JsValue) {
+    let _ = Reflect::set(object, &key(name), value);
 }

@@ -153,7 +153,7 @@ fn wrong_type(field: Field, expected: &'static str, got: &Loose) -> ValidationEr
 }
 
 /// `object[key]` unless absent (`undefined` or `null`).
-fn present(object: &JsValue, key: &str) -> Option<Loose> {
+fn present(object: &JsValue, key: &'static str) -> Option<Loose> {
     match loose_at(object, key) {
         Loose::Missing | Loose::Null => None,
         other => Some(other),
@@ -161,7 +161,13 @@ fn present(object: &JsValue, key: &str) -> Option<Loose> {
 }
 
 /// A whole number option within bounds, or its default.
-fn int(object: &JsValue, key: &str, field: Field, (min, max): (i64, i64), or: u32) -> Checked<u32> {
+fn int(
+    object: &JsValue,
+    key: &'static str,
+    field: Field,
+    (min, max): (i64, i64),
+    or: u32,
+) -> Checked<u32> {
     match present(object, key) {
         Some(v) => Ok(validate::bounded(field, &v, min, max)? as u32),
         None => Ok(or),
@@ -237,7 +243,7 @@ fn signal(o: &JsValue) -> Checked<Option<AbortSignal>> {
     }
     let value = get(o, "signal").unwrap_or(JsValue::UNDEFINED);
     let genuine = value.is_instance_of::<AbortSignal>()
-        && Reflect::get(&value, &JsValue::from_str("aborted")).is_ok_and(|a| a.as_bool().is_some());
+        && get(&value, "aborted").is_some_and(|a| a.as_bool().is_some());
     if genuine {
         Ok(Some(value.unchecked_into()))
     } else {
@@ -261,7 +267,7 @@ fn headers(o: &JsValue) -> Checked<Vec<(String, String)>> {
         let Some(name) = key.as_string() else {
             continue;
         };
-        let v = loose_at(&value, &name);
+        let v = Reflect::get(&value, &key).map_or(Loose::Object, |v| loose(&v));
         let Loose::Text(text) = v else {
             return Err(wrong_type(Field::Headers, "object of strings", &v));
         };

@@ -6,6 +6,7 @@ import { serve } from "../pkg/serve.mjs";
 const { SITE_DIR, RELAY_URL, PAGE_PORT } = process.env;
 const CALLS = Number(process.env.CALLS || 500);
 const COLD_RUNS = Number(process.env.COLD_RUNS || 7);
+// BLOCK: calls of one kind before switching to the other (default 1: strictly alternating).
 const ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
   "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
 
@@ -32,10 +33,10 @@ try {
   const base = new URLSearchParams({ relay: RELAY_URL, case: JSON.stringify(c) });
   const colds = [];
   for (let i = 0; i < COLD_RUNS; i++) colds.push(await run(`${base}&cold=1&calls=0`));
-  const r = await run(`${base}&calls=${CALLS}`);
+  const r = await run(`${base}&calls=${CALLS}&block=${process.env.BLOCK || 1}`);
   const f = (x) => x.toFixed(3);
   if (!r.isolated) throw new Error("the bench page is not cross-origin isolated: its timer ticks in 100 µs steps");
-  console.log(`bench: ${r.calls} sequential calls each, headless Chromium, relay on the simulation (--sim-rate-limit 0), 5 µs timer`);
+  console.log(`bench: ${r.calls} sequential calls each, headless Chromium, relay on the simulation (--sim-rate-limit 0), alternating in blocks of ${process.env.BLOCK || 1}, 5 µs timer`);
   console.log(`  plain fetch + JSON.parse   median ${f(r.plain.median)} ms   p90 ${f(r.plain.p90)} ms`);
   console.log(`  queryAllowedRemedys        median ${f(r.wasm.median)} ms   p90 ${f(r.wasm.p90)} ms`);
   console.log(`  ratio (median)             ${(r.wasm.median / r.plain.median).toFixed(3)}x   (goal <= 1.15x)`);
