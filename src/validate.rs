@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::calendar::{DateProblem, RemedyDate};
 use crate::model::{EmployeeType, RemedyQuery, UserId};
-use crate::text::{cat, decimal};
+use crate::text::{after_last_byte, cat, decimal, split_at_byte, unsigned};
 
 /// An untrusted value reduced to what validation needs to know about it: its JavaScript type and,
 /// for strings and numbers, its content. Both JavaScript values and JSON values map onto it.
@@ -124,8 +124,7 @@ impl Field {
 
     /// The field's name on Feishu's wire (`remedy_date`), as Feishu's own messages name it.
     pub fn wire_name(self) -> &'static str {
-        let path = self.as_str();
-        path.rsplit('.').next().unwrap_or(path)
+        after_last_byte(self.as_str(), b'.')
     }
 }
 
@@ -346,7 +345,8 @@ pub fn user_id(v: &Loose) -> Checked<UserId> {
         return Err(missing_or_wrong(Field::UserId, v, "string"));
     };
     let fail = |problem| Err(ValidationError::new(Field::UserId, problem));
-    if s.trim().is_empty() {
+    // `trim().is_empty()`, without `trim`'s two-way searcher.
+    if s.chars().all(char::is_whitespace) {
         return fail(Problem::Empty);
     }
     // Characters counted as the bytes that start one (not UTF-8 continuation bytes): the same
@@ -433,12 +433,13 @@ pub fn relay_url(v: &Loose) -> Checked<String> {
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))
         .ok_or_else(bad)?;
-    let authority = rest.split('/').next().unwrap_or_default();
+    let authority = split_at_byte(rest, b'/').map_or(rest, |(a, _)| a);
     let clean = |c: char| !(c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\'));
     if !is_authority(authority) || !s.chars().all(clean) {
         return Err(bad());
     }
-    Ok(s.trim_end_matches('/').to_owned())
+    let slashes = s.bytes().rev().take_while(|b| *b == b'/').count();
+    Ok(s.get(..s.len() - slashes).unwrap_or(s).to_owned())
 }
 
 /// `host[:port]` as `fetch` accepts it: a name (ASCII letters, digits, `-`, `.`, `_`, and any
@@ -446,7 +447,7 @@ pub fn relay_url(v: &Loose) -> Checked<String> {
 /// No user info (`@`): a relay URL carrying credentials would leak them into logs and history.
 fn is_authority(authority: &str) -> bool {
     let (host_ok, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let Some((addr, after)) = v6.split_once(']') else {
+        let Some((addr, after)) = split_at_byte(v6, b']') else {
             return false;
         };
         let addr_ok = !addr.is_empty()
@@ -459,7 +460,7 @@ fn is_authority(authority: &str) -> bool {
             (_, None) => return false,
         }
     } else {
-        let (host, port) = match authority.split_once(':') {
+        let (host, port) = match split_at_byte(authority, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         };
@@ -475,14 +476,7 @@ fn is_authority(authority: &str) -> bool {
 
 /// A TCP port written in decimal, 1 to 65535.
 fn is_port(p: &str) -> bool {
-    // Length first: five digits at most, so the fold below cannot overflow. No `str::parse`,
-    // which costs bytes in wasm.
-    let digits = |p: &str| {
-        p.bytes().try_fold(0u32, |n, b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    };
-    (1..=5).contains(&p.len()) && digits(p).is_some_and(|n| (1..=65_535).contains(&n))
+    (1..=5).contains(&p.len()) && unsigned(p).is_some_and(|n| (1..=65_535).contains(&n))
 }
 
 #[cfg(test)]
