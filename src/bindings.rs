@@ -77,7 +77,7 @@ export type RelayCredentials = "omit" | "same-origin" | "include";
 export interface RelayOptions {
   /** The relay's base URL (http or https); Feishu's path is appended to it. */
   relayUrl: string;
-  /** Time limit of a whole call, retries included, in ms (1 to 600000). Default 10000. */
+  /** Time limit of a whole call, retries included, in ms (1 to 600000). Default 10000. In a range query, of each day's call. */
   timeoutMs?: number;
   /** Extra request headers, e.g. a bearer key or CSRF token for the relay. */
   headers?: Record<string, string> | Headers;
@@ -88,7 +88,10 @@ export interface RelayOptions {
   retries?: number;
 }
 
-/** Options of a range query: relay options plus how many days to ask at once, and progress. */
+/**
+ * Options of a range query: relay options plus how many days to ask at once, and progress.
+ * `timeoutMs` and `retries` apply to each day's call; `signal` cancels the whole range.
+ */
 export interface RangeOptions extends Partial<RelayOptions> {
   /** Days asked at once, 1 to 16. Default 4. */
   concurrency?: number;

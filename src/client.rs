@@ -71,13 +71,21 @@ impl Reply {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.now()`: a monotonic clock (in pages and Workers), so a change of the wall
+    /// clock cannot skip or stretch retries the way `Date.now()` would.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn now() -> f64;
+}
+
 /// Asks the relay for one day, retrying as [`retry::next`] decides. The caller's signal and the
 /// time limit (`relay.timeout_ms`, for the whole call, retries included) stop it at any point.
 pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, RemedyError> {
     let call = Call::start(relay)?;
     let url = cat(&[relay.relay_url.as_str(), &query.path_and_query()]);
     let body = query.body_json();
-    let deadline = js_sys::Date::now() + f64::from(relay.timeout_ms);
+    let deadline = now() + f64::from(relay.timeout_ms);
     let mut retries_done = 0;
     loop {
         let error = match call.attempt(relay, &url, &body).await.and_then(outcome) {
@@ -87,7 +95,7 @@ pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, 
         let at = Attempt {
             retries_done,
             retries_allowed: relay.retries,
-            now_ms: js_sys::Date::now(),
+            now_ms: now(),
             deadline_ms: deadline,
             jitter: js_sys::Math::random(),
         };

@@ -5,12 +5,12 @@
 
 use std::cell::RefCell;
 
-use js_sys::Reflect;
+use js_sys::{JsString, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::model::RemedyQuery;
 use crate::range::RangeQuery;
-use crate::validate::{self, Field, Loose, Problem, ValidationError};
+use crate::validate::{self, Field, Loose, Problem, ValidationError, MAX_TEXT_UNITS};
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,8 +29,8 @@ pub(crate) fn loose(value: &JsValue) -> Loose {
         Loose::Bool(b)
     } else if let Some(n) = value.as_f64() {
         Loose::Number(n)
-    } else if let Some(s) = value.as_string() {
-        Loose::Text(s)
+    } else if let Some(s) = value.dyn_ref::<JsString>() {
+        Loose::Text(bounded_text(s))
     } else if is_array(value).unwrap_or(false) {
         Loose::Array
     } else {
@@ -62,6 +62,18 @@ pub(crate) fn key(name: &'static str) -> JsValue {
         KEYS.with(|k| k.borrow_mut().push((id.0, id.1, made.clone())));
         made
     })
+}
+
+/// A JavaScript string in Rust, cut to one UTF-16 unit more than [`MAX_TEXT_UNITS`] before it is
+/// copied: every text field refuses that length, and a page passing a string of hundreds of
+/// megabytes must get a validation error, not a module that ran out of memory (a trap).
+pub(crate) fn bounded_text(s: &JsString) -> String {
+    let cap = MAX_TEXT_UNITS as u32 + 1;
+    if s.length() > cap {
+        s.slice(0, cap).into()
+    } else {
+        s.into()
+    }
 }
 
 /// `object[key]`, or `None` when reading it throws (a getter or a Proxy trap that throws).

@@ -11,7 +11,7 @@
 //! parsed objects are handed to the page as they are.
 
 use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::decode::BodyProblem;
 use crate::js_input::{get, is_array, key};
@@ -132,7 +132,8 @@ fn punches(data: &JsValue) -> Shape<JsValue> {
     if !is_array(&list).unwrap_or(false) {
         return Err(wrong("user_allowed_remedys", "an array"));
     }
-    for entry in Array::from(&list).iter() {
+    // `JSON.parse` made it: a plain array, read in place (`Array.from` would copy it).
+    for entry in list.unchecked_ref::<Array>().iter() {
         if !is_record(&entry) {
             return Err(wrong("user_allowed_remedys[]", "an object"));
         }

@@ -10,25 +10,29 @@
 //! `fetch` that throws. A caller's `controller.abort("some string")` rejects fetch with that
 //! string, and a page may replace `fetch` with anything: each of those would be a panic, which
 //! kills the module for the whole page. So this module calls the global `fetch` itself through a
-//! catching binding, judges any rejection by which signal fired rather than by its value, and
-//! wraps the `web_sys::Response` in gloo-net's `Response` for its status and headers. The request
-//! headers are gloo-net's `Headers`; the rest of the request is a `RequestInit` passed as
+//! catching binding and judges any rejection by which signal fired rather than by its value. The
+//! reply's status and headers are read through catching operations too (gloo-net's `Response`
+//! getters do not catch, and a replaced `fetch` may return a `Response` whose getters throw). The
+//! request headers are gloo-net's `Headers`; the rest of the request is a `RequestInit` passed as
 //! `fetch(url, init)`. gloo-net's `RequestBuilder` was tried first: it builds a `Request` object
 //! by constructing `Request` twice and a `URL` per attempt, which measured 1.2x plain fetch in
 //! `make bench` against 1.1x this way (and 5 KB more wasm). The signal in `init` is that of an
 //! internal `AbortController` that only this module aborts, without a reason, so fetch rejects
 //! with `DOMException`s; the caller's signal is never given to fetch, an event listener links it
-//! to the internal controller. The body is read as text and parsed by the browser's `JSON.parse`
-//! without copying it into Rust, which also keeps a JSON parser out of the wasm.
+//! to the internal controller. Every wait also races the internal controller's abort, so the time
+//! limit and the caller's cancel hold even against a `fetch` that ignores its signal. The body is
+//! read as text and parsed by the browser's `JSON.parse` without copying it into Rust, which also
+//! keeps a JSON parser out of the wasm.
 
-use gloo_net::http::{Headers, Response};
-use js_sys::{JsString, Promise, Reflect};
+use gloo_net::http::Headers;
+use js_sys::{Array, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestCredentials, RequestInit};
 
 use crate::decode::{ReplyMeta, MAX_BODY_BYTES};
 use crate::errors::RemedyError;
+use crate::js_input::{bounded_text, get};
 use crate::options::Resolved;
 
 #[wasm_bindgen]
@@ -55,6 +59,13 @@ extern "C" {
     /// `f.bind(this, arg)`.
     #[wasm_bindgen(method, js_name = bind)]
     fn bind(f: &Callable, this: &JsValue, arg: &JsValue) -> JsValue;
+
+    /// A reply's `headers`, whatever the page's `fetch` made it: `get` is called catching, and
+    /// a value that is not a string fails the conversion inside the catch too.
+    type HeaderBag;
+
+    #[wasm_bindgen(catch, method, js_name = get)]
+    fn header(this: &HeaderBag, name: &str) -> Result<Option<String>, JsValue>;
 }
 
 /// What one attempt brought back: status and headers that matter, and the body.
@@ -83,6 +94,10 @@ pub(crate) struct Call {
     caller: Option<AbortSignal>,
     /// `own.abort.bind(own, undefined)`: aborts without a reason whatever an event passes it.
     stop: JsValue,
+    /// Resolves to `own` itself once the call is stopped (time limit or caller's abort). Every
+    /// wait races it, so a call ends on time even when the page's `fetch` ignores its signal. It
+    /// resolves rather than rejects: an unawaited rejection would be reported as unhandled.
+    stopped: Promise,
     timer: JsValue,
     timeout_ms: u32,
 }
@@ -92,22 +107,31 @@ impl Call {
     /// (an aborted signal sends no further event).
     pub(crate) fn start(relay: &Resolved) -> Result<Call, RemedyError> {
         let caller = relay.signal.clone();
-        if caller.as_ref().is_some_and(AbortSignal::aborted) {
+        if caller.as_ref().is_some_and(is_aborted) {
             return Err(RemedyError::Aborted);
         }
         let own = AbortController::new().map_err(|_| network("no AbortController"))?;
-        let abort = Reflect::get(&own, &JsValue::from_str("abort")).unwrap_or_default();
+        let abort = get(&own, "abort").unwrap_or_default();
         let stop = abort
             .unchecked_ref::<Callable>()
             .bind(&own, &JsValue::UNDEFINED);
         if let Some(signal) = &caller {
             let _ = signal.add_event_listener_with_callback("abort", stop.unchecked_ref());
         }
+        let mut wake = JsValue::UNDEFINED;
+        let stopped = Promise::new(&mut |resolve, _| wake = resolve.into());
+        let on_stop = wake
+            .unchecked_ref::<Callable>()
+            .bind(&JsValue::UNDEFINED, &own);
+        let _ = own
+            .signal()
+            .add_event_listener_with_callback("abort", on_stop.unchecked_ref());
         let timer = set_timeout(&stop, f64::from(relay.timeout_ms));
         Ok(Call {
             own,
             caller,
             stop,
+            stopped,
             timer,
             timeout_ms: relay.timeout_ms,
         })
@@ -116,9 +140,9 @@ impl Call {
     /// Why the call stopped when an attempt got no reply: the caller's abort, the time limit, or
     /// (neither signal fired) the network.
     fn failure(&self, detail: &str) -> RemedyError {
-        if self.caller.as_ref().is_some_and(AbortSignal::aborted) {
+        if self.caller.as_ref().is_some_and(is_aborted) {
             RemedyError::Aborted
-        } else if self.own.signal().aborted() {
+        } else if is_aborted(&self.own.signal()) {
             RemedyError::Timeout {
                 after_ms: self.timeout_ms,
             }
@@ -136,46 +160,64 @@ impl Call {
         body: &str,
     ) -> Result<Raw, RemedyError> {
         let fetched = self.fetch(relay, url, body)?;
-        let replied = JsFuture::from(fetched).await;
+        let replied = JsFuture::from(self.unless_stopped(&fetched)).await;
         let (meta, text) = self.reply(replied)?;
-        let text = JsFuture::from(text).await;
+        let text = JsFuture::from(self.unless_stopped(&text)).await;
         self.body(meta, text)
     }
 
-    /// Starts the fetch through the global `fetch`; whatever it returns is made a promise (a
-    /// replaced `fetch` may return anything).
-    #[inline(never)]
-    fn fetch(&self, relay: &Resolved, url: &str, body: &str) -> Result<Promise, RemedyError> {
-        let init = build(relay, body, &self.own.signal());
-        let promise = global_fetch(url, &init).map_err(|e| self.failure(&reason(&e)))?;
-        Ok(Promise::resolve(&promise))
+    /// `value` settled, or the call's stop, whichever comes first.
+    fn unless_stopped(&self, value: &JsValue) -> Promise {
+        Promise::race(&Array::of2(&settle(value), &self.stopped))
     }
 
-    /// Status and headers, through gloo-net's `Response`, and the promise of the body's text.
-    /// `text()` throws on a used body (a replaced fetch may return one).
+    /// What an awaited step brought: its value, or why the call ended (a rejection, or the stop).
+    fn settled(&self, step: Result<JsValue, JsValue>) -> Result<JsValue, RemedyError> {
+        match step {
+            Ok(v) if Object::is(&v, &self.own) => Err(self.failure("")),
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.failure(&reason(&e))),
+        }
+    }
+
+    /// Starts the fetch through the global `fetch` (a replaced `fetch` may return anything: what
+    /// it returns is only ever settled through [`settle`]).
+    #[inline(never)]
+    fn fetch(&self, relay: &Resolved, url: &str, body: &str) -> Result<JsValue, RemedyError> {
+        let init = build(relay, body, &self.own.signal());
+        global_fetch(url, &init).map_err(|e| self.failure(&reason(&e)))
+    }
+
+    /// Status and headers, and the body's text to come. Read through catching operations only: a
+    /// replaced `fetch` may return a `Response` whose getters throw, and an uncaught throw would
+    /// skip the module's cleanup and, repeated, exhaust its stack. `text()` throws on a used body.
     #[inline(never)]
     fn reply(
         &self,
         replied: Result<JsValue, JsValue>,
-    ) -> Result<(ReplyMeta, Promise), RemedyError> {
-        let value = replied.map_err(|e| self.failure(&reason(&e)))?;
+    ) -> Result<(ReplyMeta, JsValue), RemedyError> {
+        let value = self.settled(replied)?;
         let raw = value
             .dyn_into::<web_sys::Response>()
             .map_err(|_| self.failure("fetch did not return a Response"))?;
-        let response = Response::from(raw);
-        let meta = ReplyMeta::from_headers(response.status(), |name| response.headers().get(name));
-        let raw: web_sys::Response = response.into();
+        let status = get(&raw, "status")
+            .and_then(|s| s.as_f64())
+            .filter(|s| (0.0..=999.0).contains(s))
+            .ok_or_else(|| self.failure("the reply has no status"))?;
+        let headers = get(&raw, "headers").unwrap_or_default();
+        let headers = headers.unchecked_ref::<HeaderBag>();
+        let meta =
+            ReplyMeta::from_headers(status as u16, |name| headers.header(name).ok().flatten());
         let text = raw
             .text()
             .map_err(|_| self.failure("the body was already read"))?;
-        Ok((meta, Promise::resolve(&text)))
+        Ok((meta, text.into()))
     }
 
-    /// The body: too large, parsed by `JSON.parse`, or kept as text for diagnosis. Its promise
-    /// rejects when the call is stopped mid-body.
+    /// The body: too large, parsed by `JSON.parse`, or kept as text for diagnosis.
     #[inline(never)]
     fn body(&self, meta: ReplyMeta, text: Result<JsValue, JsValue>) -> Result<Raw, RemedyError> {
-        let text = text.map_err(|e| self.failure(&reason(&e)))?;
+        let text = self.settled(text)?;
         let Some(text) = text.dyn_ref::<JsString>() else {
             return Err(self.failure("the body is not text"));
         };
@@ -194,7 +236,7 @@ impl Call {
     /// meanwhile, at once rather than at the end of the wait.
     pub(crate) async fn pause(&self, ms: u32) -> Result<(), RemedyError> {
         let signal = self.own.signal();
-        if !signal.aborted() {
+        if !is_aborted(&signal) {
             let mut wake = JsValue::UNDEFINED;
             let waited = Promise::new(&mut |resolve, _| wake = resolve.into());
             let timer = set_timeout(&wake, f64::from(ms));
@@ -203,7 +245,7 @@ impl Call {
             clear_timeout(&timer);
             let _ = signal.remove_event_listener_with_callback("abort", wake.unchecked_ref());
         }
-        if signal.aborted() {
+        if is_aborted(&signal) {
             Err(self.failure(""))
         } else {
             Ok(())
@@ -249,13 +291,30 @@ fn build(relay: &Resolved, body: &str, signal: &AbortSignal) -> RequestInit {
     init
 }
 
-/// `e.message` when it is a string (an `Error`, e.g. "Failed to fetch"), else `e` when it is one.
-/// Only objects are asked: `Reflect.get` throws on anything else.
+/// `e.message` when it is a string (an `Error`, e.g. "Failed to fetch"), else `e` when it is one;
+/// at most [`crate::validate::MAX_TEXT_UNITS`] of it. Only objects are asked: `Reflect.get`
+/// throws on anything else.
 fn reason(e: &JsValue) -> String {
-    e.is_object()
-        .then(|| Reflect::get(e, &JsValue::from_str("message")).ok())
-        .flatten()
-        .and_then(|m| m.as_string())
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| String::from("fetch failed"))
+    let message = e.is_object().then(|| get(e, "message")).flatten();
+    message
+        .as_ref()
+        .and_then(|m| m.dyn_ref::<JsString>())
+        .or_else(|| e.dyn_ref::<JsString>())
+        .map_or_else(|| String::from("fetch failed"), bounded_text)
+}
+
+/// `signal.aborted`, read catching: the page may have redefined the getter to throw (then the
+/// signal counts as not aborted; the call's time limit still ends it).
+pub(crate) fn is_aborted(signal: &AbortSignal) -> bool {
+    get(signal, "aborted").and_then(|a| a.as_bool()) == Some(true)
+}
+
+/// `value` as a promise of this module's realm that no page code can make throw when awaited.
+/// `Promise.resolve` would read a promise's `constructor` getter and return the same object, whose
+/// own `then` the page may have replaced; a resolve function never throws (a thenable's throwing
+/// `then` becomes a rejection).
+fn settle(value: &JsValue) -> Promise {
+    Promise::new(&mut |resolve, _| {
+        let _ = resolve.call1(&JsValue::UNDEFINED, value);
+    })
 }

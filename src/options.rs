@@ -4,14 +4,14 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
-use crate::js_input::{get, loose, loose_at, record, unreadable};
+use crate::js_input::{bounded_text, get, loose, loose_at, record, unreadable};
 use crate::js_reply::set;
 use crate::retry::{DEFAULT_RETRIES, MAX_RETRIES};
-use crate::validate::{self, Field, Loose, Problem, ValidationError};
+use crate::validate::{self, Field, Loose, Problem, ValidationError, MAX_TEXT_UNITS};
 
 /// How long a call may take, retries included, when the caller does not say.
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
@@ -178,10 +178,20 @@ fn int(
     }
 }
 
+/// A relay URL the core accepted, if the browser's own URL parser takes it too. The core's check
+/// is the relay's as well and stays small; the browser refuses a few more (`http://999.1.1.1`,
+/// `http://[1:2]`), which would otherwise fail every call as a retried network error.
+fn browser_url(url: String) -> Checked<String> {
+    match web_sys::Url::new(&url) {
+        Ok(_) => Ok(url),
+        Err(_) => Err(ValidationError::new(Field::RelayUrl, Problem::NotAUrl)),
+    }
+}
+
 /// Checks every relay option on `o`; `need_url` when a call is about to be made.
 fn parse(o: &JsValue, need_url: bool) -> Checked<Resolved> {
     let relay_url = match present(o, "relayUrl") {
-        Some(v) => validate::relay_url(&v)?,
+        Some(v) => browser_url(validate::relay_url(&v)?)?,
         None if need_url => return Err(ValidationError::new(Field::RelayUrl, Problem::Missing)),
         None => String::new(),
     };
@@ -268,7 +278,7 @@ fn headers(o: &JsValue) -> Checked<Vec<(String, String)>> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     for key in keys.iter() {
         // Symbol keys cannot name a header; skip them as fetch would.
-        let Some(name) = key.as_string() else {
+        let Some(name) = key.dyn_ref::<JsString>().map(bounded_text) else {
             continue;
         };
         let v = Reflect::get(&value, &key).map_or(Loose::Object, |v| loose(&v));
@@ -291,12 +301,13 @@ fn headers(o: &JsValue) -> Checked<Vec<(String, String)>> {
 
 /// RFC 9110's `token`: what a header name may be made of.
 fn is_token(s: &str) -> bool {
-    !s.is_empty()
+    (1..=MAX_TEXT_UNITS).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn is_header_value(s: &str) -> bool {
-    s.chars()
-        .all(|c| !matches!(c, '\r' | '\n' | '\0') && u32::from(c) <= 0xFF)
+    s.len() <= MAX_TEXT_UNITS
+        && s.chars()
+            .all(|c| !matches!(c, '\r' | '\n' | '\0') && u32::from(c) <= 0xFF)
 }

@@ -14,6 +14,7 @@ use crate::bindings::{error_to_js, spawn};
 use crate::client::{self, Reply};
 use crate::errors::RemedyError;
 use crate::js_reply::set;
+use crate::net::is_aborted;
 use crate::options::{RangeExtras, Resolved};
 use crate::range::{DayOutcome, RangePlan, RangeQuery};
 
@@ -103,7 +104,7 @@ impl Range {
     /// After the workers: aborted, or every day's result (progress brought to its end when the
     /// plan stopped early and skipped the rest).
     fn end(&self) -> Result<JsValue, JsValue> {
-        if self.relay.signal.as_ref().is_some_and(|s| s.aborted()) {
+        if self.relay.signal.as_ref().is_some_and(is_aborted) {
             return Err(error_to_js(&RemedyError::Aborted));
         }
         if self.done.get() < self.total {

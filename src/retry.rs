@@ -7,7 +7,9 @@
 //! 2. a wait the server asked for (`x-ogw-ratelimit-reset`, else `Retry-After`) is honoured, with a
 //!    little jitter on top so that concurrent callers do not all come back in the same millisecond;
 //! 3. otherwise exponential backoff with "equal jitter" (half fixed, half random), capped;
-//! 4. never a wait that ends at or after the caller's deadline: then the last error stands.
+//! 4. never a wait that leaves less than [`MIN_ATTEMPT_MS`] before the caller's deadline: an
+//!    attempt squeezed in there would most likely time out, and the caller would get `timeout`
+//!    instead of the error that says what happened (a 429 with its wait, say). The last error stands.
 
 use crate::errors::RemedyError;
 
@@ -17,6 +19,8 @@ pub const BASE_BACKOFF_MS: f64 = 250.0;
 pub const MAX_BACKOFF_MS: f64 = 8_000.0;
 /// The most random milliseconds added to a wait the server asked for.
 pub const SERVER_WAIT_JITTER_MS: f64 = 100.0;
+/// The least time a retry must have left after its wait, in milliseconds.
+pub const MIN_ATTEMPT_MS: f64 = 250.0;
 /// How many retries a call makes when the caller does not say.
 pub const DEFAULT_RETRIES: u32 = 2;
 /// The most retries a caller may ask for: more would only hammer a failing relay.
@@ -56,8 +60,8 @@ pub fn next(error: &RemedyError, at: &Attempt) -> Next {
         Some(secs) => f64::from(secs) * 1000.0 + jitter * SERVER_WAIT_JITTER_MS,
         None => backoff_ms(at.retries_done, jitter),
     };
-    // The wait must end before the deadline; NaN clocks fail this test and give up too.
-    if at.now_ms + wait < at.deadline_ms {
+    // The wait must leave the attempt some time; NaN clocks fail this test and give up too.
+    if at.now_ms + wait + MIN_ATTEMPT_MS <= at.deadline_ms {
         Next::WaitMs(wait.ceil() as u32)
     } else {
         Next::GiveUp
@@ -173,12 +177,12 @@ mod tests {
     fn never_waits_past_the_deadline() {
         let e = api(429, 99991400, Some("5"));
         let tight = Attempt {
-            deadline_ms: 5_999.0,
+            deadline_ms: 6_249.0,
             ..at(0, 0.0)
         };
-        assert_eq!(next(&e, &tight), Next::GiveUp, "1000 + 5000 >= 5999");
+        assert_eq!(next(&e, &tight), Next::GiveUp, "1000 + 5000 + 250 > 6249");
         let roomy = Attempt {
-            deadline_ms: 6_001.0,
+            deadline_ms: 6_250.0,
             ..at(0, 0.0)
         };
         assert_eq!(next(&e, &roomy), Next::WaitMs(5000));

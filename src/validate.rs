@@ -8,6 +8,20 @@ use crate::calendar::{DateProblem, RemedyDate};
 use crate::model::{EmployeeType, RemedyQuery, UserId};
 use crate::text::{after_last_byte, cat, decimal, split_at_byte, unsigned};
 
+/// The longest text any field accepts, in UTF-16 units (JavaScript's string length). The browser
+/// module copies at most one unit more of a string into Rust, so longer input is refused without
+/// being copied whole; every text field's own limit is at or below this.
+pub const MAX_TEXT_UNITS: usize = 8192;
+
+/// The longest relay URL accepted, in characters.
+pub const MAX_URL_CHARS: usize = 2048;
+
+/// Characters in `s`, counted as the bytes that start one (not UTF-8 continuation bytes): the same
+/// number as `chars().count()`, without its large vectorised counter in the browser build.
+pub fn char_count(s: &str) -> usize {
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
 /// An untrusted value reduced to what validation needs to know about it: its JavaScript type and,
 /// for strings and numbers, its content. Both JavaScript values and JSON values map onto it.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,8 +233,10 @@ impl Problem {
             Problem::RangeReversed => "must not be before data.from".into(),
             Problem::RangeTooLong { max } => cat(&[
                 "must be at most ",
+                &decimal(i64::from(*max) - 1),
+                " days after data.from (a range covers at most ",
                 &decimal(i64::from(*max)),
-                " days after data.from",
+                " days)",
             ])
             .into(),
             Problem::NotAUrl => "must be an absolute http or https URL".into(),
@@ -251,9 +267,11 @@ impl Problem {
             Problem::NotADate(DateProblem::NoSuchDay) => "该月没有这一天".into(),
             Problem::RangeReversed => "不能早于 data.from".into(),
             Problem::RangeTooLong { max } => cat(&[
-                "与 data.from 相隔不能超过 ",
+                "最多比 data.from 晚 ",
+                &decimal(i64::from(*max) - 1),
+                " 天（一次最多查询 ",
                 &decimal(i64::from(*max)),
-                " 天",
+                " 天）",
             ])
             .into(),
             Problem::NotAUrl => "必须是以 http 或 https 开头的完整网址".into(),
@@ -349,9 +367,7 @@ pub fn user_id(v: &Loose) -> Checked<UserId> {
     if s.chars().all(char::is_whitespace) {
         return fail(Problem::Empty);
     }
-    // Characters counted as the bytes that start one (not UTF-8 continuation bytes): the same
-    // number as `chars().count()`, without its large vectorised counter in the browser build.
-    if s.bytes().filter(|b| b & 0xC0 != 0x80).count() > UserId::MAX_CHARS {
+    if char_count(s) > UserId::MAX_CHARS {
         return fail(Problem::TooLong {
             max: UserId::MAX_CHARS,
         });
@@ -429,6 +445,10 @@ pub fn relay_url(v: &Loose) -> Checked<String> {
         return Err(missing_or_wrong(Field::RelayUrl, v, "string"));
     };
     let bad = || ValidationError::new(Field::RelayUrl, Problem::NotAUrl);
+    if char_count(s) > MAX_URL_CHARS {
+        let problem = Problem::TooLong { max: MAX_URL_CHARS };
+        return Err(ValidationError::new(Field::RelayUrl, problem));
+    }
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))
@@ -726,6 +746,29 @@ mod tests {
         fn any_number_or_text_validates_without_panic(n in proptest::num::f64::ANY, t in ".{0,80}") {
             let _ = query(&Loose::Text(t.clone()), &Loose::Text(t), &Loose::Number(n));
         }
+    }
+
+    #[test]
+    fn long_relay_urls_are_refused_as_too_long() {
+        let at_limit = format!("http://a.example/{}", "x".repeat(MAX_URL_CHARS - 17));
+        assert_eq!(char_count(&at_limit), MAX_URL_CHARS);
+        assert!(relay_url(&text(&at_limit)).is_ok());
+        let over = format!("{at_limit}x");
+        assert_eq!(
+            relay_url(&text(&over)).unwrap_err().problem,
+            Problem::TooLong { max: MAX_URL_CHARS }
+        );
+    }
+
+    #[test]
+    fn the_range_limit_message_counts_days_as_the_check_does() {
+        // The check refuses `to` 62 days after `from` (63 days): the message must say 61.
+        let e = ValidationError::new(Field::To, Problem::RangeTooLong { max: 62 });
+        assert_eq!(
+            e.message_en(),
+            "data.to must be at most 61 days after data.from (a range covers at most 62 days)"
+        );
+        assert!(e.message_zh().contains("晚 61 天"), "{}", e.message_zh());
     }
 
     #[test]

@@ -268,6 +268,11 @@ async fn bad_javascript_inputs_are_validation_errors() {
             "params.employee_type",
             "wrong_type",
         ),
+        (
+            with("data.user_id", long_string("é", 100_000)),
+            "data.user_id",
+            "too_long",
+        ),
         (with("data.user_id", "".into()), "data.user_id", "empty"),
         (with("data.user_id", "   ".into()), "data.user_id", "empty"),
         (
@@ -398,6 +403,17 @@ async fn bad_javascript_inputs_are_validation_errors() {
             "not_a_url",
         ),
         (opts(r#"{"relayUrl":42}"#), "relayUrl", "wrong_type"),
+        // Refused by the browser's URL parser though not by the core's check.
+        (
+            opts(r#"{"relayUrl":"http://999.1.1.1"}"#),
+            "relayUrl",
+            "not_a_url",
+        ),
+        (
+            opts(r#"{"relayUrl":"http://[1:2]"}"#),
+            "relayUrl",
+            "not_a_url",
+        ),
         (opts(r#"{"timeoutMs":0}"#), "timeoutMs", "out_of_range"),
         (opts(r#"{"timeoutMs":-5}"#), "timeoutMs", "out_of_range"),
         (opts(r#"{"timeoutMs":1e20}"#), "timeoutMs", "not_an_integer"),
@@ -441,6 +457,30 @@ async fn bad_javascript_inputs_are_validation_errors() {
             message_of(&e)
         );
     }
+    let long_url = opts("{}");
+    let url = format!("http://a.example/{}", "x".repeat(3000));
+    set(&long_url, "relayUrl", &url.into());
+    let e = expect_kind(&err(good_request(), long_url).await, "validation");
+    assert_eq!(text_at(&e, "problem").as_deref(), Some("too_long"));
+    let long_header = opts("{}");
+    set(&long_header, "headers", &js("{}"));
+    set(
+        &at(&long_header, "headers"),
+        "x-key",
+        &long_string("a", 1 << 20),
+    );
+    let e = expect_kind(&err(good_request(), long_header).await, "validation");
+    assert_eq!(text_at(&e, "field").as_deref(), Some("headers"));
+    // Long strings are refused without being copied whole into the module's memory: 64 MB of
+    // UTF-8, larger than anything else these tests pass, would have to grow it.
+    let memory = wasm_bindgen::memory();
+    let before = wasm_memory_bytes(&memory);
+    for _ in 0..2 {
+        let huge = with("data.user_id", long_string("é", 1 << 25));
+        expect_kind(&err(huge, opts("{}")).await, "validation");
+    }
+    let grown = wasm_memory_bytes(&memory) - before;
+    assert!(grown < 1_048_576.0, "memory grew by {grown} bytes");
     for signal in [fake_signal(), proxied_signal()] {
         let o = opts("{}");
         set(&o, "signal", &signal);

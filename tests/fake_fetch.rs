@@ -162,13 +162,52 @@ async fn requests_and_odd_replies() {
         Some("see https://x")
     );
 
-    // A page that replaced fetch with something broken gets network errors, not a dead module.
-    for mode in ["throw", "junk", "reject", "used"] {
+    // A page that replaced fetch with something broken gets a typed error, within the call's
+    // time limit even when its fetch ignores the signal, and never a dead or stuck module.
+    let short = || {
+        js(&format!(
+            r#"{{"relayUrl":"{RELAY}","retries":0,"timeoutMs":300}}"#
+        ))
+    };
+    for (mode, kind) in [
+        ("throw", "network"),
+        ("junk", "network"),
+        ("reject", "network"),
+        ("used", "network"),
+        ("status_throws", "network"),
+        ("then_throws", "network"),
+        ("hang", "timeout"),
+        ("stall_body", "timeout"),
+    ] {
         let broken = broken_fetch(mode);
-        let e = query(one_day(), o()).await;
+        let e = query(one_day(), short()).await;
         restore(&broken);
-        expect_kind(&e.expect_err(mode), "network");
+        expect_kind(&e.expect_err(mode), kind);
     }
+    // A `headers` whose `get` throws: read as no headers; the body decides.
+    let broken = broken_fetch("headers_throw");
+    let e = query(one_day(), short()).await;
+    restore(&broken);
+    expect_kind(&e.expect_err("headers_throw"), "decode");
+    // A promise whose `constructor` getter throws rejects when awaited (its `then` asks).
+    let broken = broken_fetch("constructor_throws");
+    let e = query(one_day(), short()).await;
+    restore(&broken);
+    expect_kind(&e.expect_err("constructor_throws"), "network");
+    // The caller's abort ends a call whose fetch ignores it.
+    let broken = broken_fetch("hang");
+    let cancelled = short();
+    set(&cancelled, "timeoutMs", &JsValue::from(5000));
+    set(&cancelled, "signal", &abort_later(50, &JsValue::UNDEFINED));
+    let e = query(one_day(), cancelled).await;
+    restore(&broken);
+    expect_kind(&e.expect_err("aborted"), "aborted");
+    // A signal whose `aborted` getter starts throwing after validation read it.
+    let tricky = o();
+    set(&tricky, "signal", &signal_that_throws_later());
+    let (result, _) = exchange(200, r#"{"code":0,"msg":"ok"}"#, tricky).await;
+    result.expect("a throwing aborted getter is not the call's failure");
+
     let (result, _) = exchange(200, r#"{"code":0,"msg":"ok"}"#, o()).await;
     result.expect("still working");
 }

@@ -66,11 +66,41 @@ export function brokenFetch(mode) {
     junk: async () => 42,
     reject: () => Promise.reject("a string, not an Error"),
     used: async () => { const r = new Response("{}"); await r.text(); return r; },
+    hang: () => new Promise(() => {}),
+    stall_body: async () => new Response(new ReadableStream({ start() {} })),
+    status_throws: async () => {
+      const r = new Response("{}");
+      Object.defineProperty(r, "status", { get() { throw new Error("status getter"); } });
+      return r;
+    },
+    headers_throw: async () => {
+      const r = new Response("{}");
+      Object.defineProperty(r, "headers", { value: { get() { throw new Error("headers.get"); } } });
+      return r;
+    },
+    then_throws: () => {
+      const p = Promise.resolve(new Response("{}"));
+      Object.defineProperty(p, "then", { get() { throw new Error("then getter"); } });
+      return p;
+    },
+    constructor_throws: () => {
+      const p = Promise.resolve(new Response('{"code":0,"msg":"ok"}'));
+      Object.defineProperty(p, "constructor", { get() { throw new Error("constructor getter"); } });
+      return p;
+    },
   };
   globalThis.fetch = modes[mode];
   return { restore() { globalThis.fetch = real; } };
 }
 export function restore(handle) { handle.restore(); }
+export function signalThatThrowsLater() {
+  const s = new AbortController().signal;
+  let reads = 0;
+  Object.defineProperty(s, "aborted", { get() { if (++reads > 1) throw new Error("aborted getter"); return false; } });
+  return s;
+}
+export function wasmMemoryBytes(memory) { return memory.buffer.byteLength; }
+export function longString(unit, count) { return unit.repeat(count); }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = getJson)]
@@ -115,12 +145,22 @@ extern "C" {
     /// Replaces the global fetch with one answering `status` and `text`; records the requests.
     #[wasm_bindgen(js_name = fakeFetch)]
     pub fn fake_fetch(status: u16, text: &str, headers: &JsValue) -> JsValue;
-    /// Replaces the global fetch with one that throws ("throw"), resolves to a non-Response
-    /// ("junk"), rejects with a string ("reject") or answers a Response already read ("used").
+    /// Replaces the global fetch with a broken one; the modes are listed in `brokenFetch` above
+    /// (throws, resolves to junk, rejects with a string, a used body, never settles, a body that
+    /// never ends, getters or `then` that throw).
     #[wasm_bindgen(js_name = brokenFetch)]
     pub fn broken_fetch(mode: &str) -> JsValue;
     /// Puts the real fetch back.
     pub fn restore(handle: &JsValue);
+    /// A real `AbortSignal` whose `aborted` getter reads `false` once, then throws.
+    #[wasm_bindgen(js_name = signalThatThrowsLater)]
+    pub fn signal_that_throws_later() -> JsValue;
+    /// The size of a `WebAssembly.Memory`'s buffer.
+    #[wasm_bindgen(js_name = wasmMemoryBytes)]
+    pub fn wasm_memory_bytes(memory: &JsValue) -> f64;
+    /// `unit` repeated `count` times, made in JavaScript.
+    #[wasm_bindgen(js_name = longString)]
+    pub fn long_string(unit: &str, count: u32) -> JsValue;
 }
 
 /// `queryAllowedRemedys` as JavaScript calls it, awaited.
