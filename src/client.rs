@@ -15,6 +15,7 @@ use crate::net::{Body, Call, Raw};
 use crate::options::Resolved;
 use crate::retry::{self, Attempt, Next};
 use crate::text::cat;
+use crate::validate::{Field, Problem, ValidationError};
 
 /// A successful reply: the core's response, and the list of punches as the browser parsed it
 /// (the core has checked every field's type; passing the parsed objects on saves rebuilding them).
@@ -92,6 +93,9 @@ pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, 
             Ok(reply) => return Ok(reply),
             Err(error) => error,
         };
+        if matches!(error, RemedyError::Network { .. }) && web_sys::Url::new(&url).is_err() {
+            return Err(not_a_url());
+        }
         let at = Attempt {
             retries_done,
             retries_allowed: relay.retries,
@@ -107,6 +111,14 @@ pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, 
         call.pause(ms).await?;
         retries_done += 1;
     }
+}
+
+/// A relay URL the core's check accepted but the browser's URL parser refuses (`http://999.1.1.1`,
+/// `http://[1:2]`): fetch fails it as a network error, which retrying cannot help. Checked on this
+/// failure path rather than on every call, where parsing the URL cost about 15 µs.
+#[cold]
+fn not_a_url() -> RemedyError {
+    ValidationError::new(Field::RelayUrl, Problem::NotAUrl).into()
 }
 
 /// What a reply means: the decoded reply, or the error it carries.

@@ -178,20 +178,10 @@ fn int(
     }
 }
 
-/// A relay URL the core accepted, if the browser's own URL parser takes it too. The core's check
-/// is the relay's as well and stays small; the browser refuses a few more (`http://999.1.1.1`,
-/// `http://[1:2]`), which would otherwise fail every call as a retried network error.
-fn browser_url(url: String) -> Checked<String> {
-    match web_sys::Url::new(&url) {
-        Ok(_) => Ok(url),
-        Err(_) => Err(ValidationError::new(Field::RelayUrl, Problem::NotAUrl)),
-    }
-}
-
 /// Checks every relay option on `o`; `need_url` when a call is about to be made.
 fn parse(o: &JsValue, need_url: bool) -> Checked<Resolved> {
     let relay_url = match present(o, "relayUrl") {
-        Some(v) => browser_url(validate::relay_url(&v)?)?,
+        Some(v) => validate::relay_url(&v)?,
         None if need_url => return Err(ValidationError::new(Field::RelayUrl, Problem::Missing)),
         None => String::new(),
     };
