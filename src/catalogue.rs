@@ -134,6 +134,8 @@ pub const RELAY_METHOD: i64 = 98_000_405;
 pub const RELAY_TOO_LARGE: i64 = 98_000_413;
 /// Relay: wrong content type (HTTP 415).
 pub const RELAY_CONTENT_TYPE: i64 = 98_000_415;
+/// Relay: the request's body did not arrive in time (HTTP 408).
+pub const RELAY_REQUEST_TIMEOUT: i64 = 98_000_408;
 /// Relay: missing or wrong API key (HTTP 401).
 pub const RELAY_UNAUTHORIZED: i64 = 98_000_401;
 /// Relay: Feishu unreachable (HTTP 502).
@@ -301,6 +303,10 @@ pub static ENTRIES: &[Entry] = &[
       t("请求体必须是 JSON", "The request body must be JSON"),
       t("以 Content-Type: application/json 发送", "Send it with Content-Type: application/json"),
       false),
+    e(RELAY_REQUEST_TIMEOUT, 408, C::Network, O::Relay, "relay: the request body did not arrive in time",
+      t("中继没有及时收到完整的请求", "The relay did not receive the whole request in time"),
+      t("检查网络连接后重试", "Check the network connection, then retry"),
+      true),
     e(RELAY_UPSTREAM_DOWN, 502, C::Server, O::Relay, "relay: Feishu is unreachable",
       t("中继无法连接飞书", "The relay cannot reach Feishu"),
       t("稍后重试；如持续出现，请中继管理员检查网络", "Retry later; if it persists, ask the relay's operator to check its network"),

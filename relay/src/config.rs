@@ -245,11 +245,19 @@ fn base_url(raw: &str) -> Result<String, ConfigError> {
     } else {
         raw.trim()
     };
-    validate::relay_url(&Loose::Text(raw.to_owned())).or_else(|_| {
+    let url = validate::relay_url(&Loose::Text(raw.to_owned())).or_else(|_| {
         fail(format!(
             "FEISHU_BASE_URL must be an http(s) URL, got {raw:?}"
         ))
-    })
+    })?;
+    // The app secret is posted to this URL: in clear text only to this machine.
+    if url.starts_with("http://") && !crate::server::is_loopback_url(&url) {
+        return fail(format!(
+            "FEISHU_BASE_URL must be https:// (the app secret is sent to it), unless it is a \
+             loopback address; got {raw:?}"
+        ));
+    }
+    Ok(url)
 }
 
 fn simulation(cli: &Cli) -> Result<SimConfig, ConfigError> {
@@ -302,6 +310,31 @@ mod tests {
         assert!(err.to_string().contains(ENV_APP_SECRET));
         let bad_url = ["--feishu-app-id", "cli_x", "--feishu-base-url", "ftp://x"];
         assert!(Config::from_cli(&cli(&bad_url), env).is_err());
+    }
+
+    #[test]
+    fn the_secret_goes_in_clear_text_only_to_this_machine() {
+        let env = |k: &str| (k == ENV_APP_SECRET).then(|| "s3cr3t".to_owned());
+        let with = |url: &str| {
+            let args = ["--feishu-app-id", "cli_x", "--feishu-base-url", url];
+            Config::from_cli(&cli(&args), env)
+        };
+        for url in [
+            "http://open.feishu.cn",
+            "http://localhost.example.com",
+            "http://127.0.0.1.example.com",
+        ] {
+            let err = with(url).unwrap_err();
+            assert!(err.to_string().contains("https://"), "{url}: {err}");
+        }
+        for url in [
+            "https://open.larksuite.com",
+            "http://127.0.0.1:9000",
+            "http://localhost:9000",
+            "http://[::1]:9000",
+        ] {
+            assert!(with(url).is_ok(), "{url}");
+        }
     }
 
     #[test]

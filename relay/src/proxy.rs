@@ -68,7 +68,10 @@ async fn checked_query(
         return Err(relay_error(catalogue::RELAY_TOO_LARGE, log_id));
     }
     let employee_type = query_param(req.uri().query(), "employee_type");
-    let body = read_body(req.into_body(), log_id).await?;
+    // A body that never finishes must not hold the request (and its connection) forever.
+    let body = tokio::time::timeout(state.upstream.timeout(), read_body(req.into_body(), log_id))
+        .await
+        .map_err(|_| relay_error(catalogue::RELAY_REQUEST_TIMEOUT, log_id))??;
     validate::wire_query(employee_type.as_deref(), &body).map_err(|e| invalid_param(&e, log_id))
 }
 

@@ -187,12 +187,19 @@ fn http_client(base_url: &str, timeout: Duration) -> Result<reqwest::Client, Sta
         .map_err(|e| StartError::Client(e.to_string()))
 }
 
-fn is_loopback_url(url: &str) -> bool {
+/// Whether an http(s) URL's host is this machine: `localhost` or a loopback address, exactly
+/// (`http://localhost.example.com` and `http://127.0.0.1.example.com` are not).
+pub(crate) fn is_loopback_url(url: &str) -> bool {
     let rest = url.split("://").nth(1).unwrap_or_default();
-    let host = rest.split('/').next().unwrap_or_default();
-    ["127.", "localhost", "[::1]"]
-        .iter()
-        .any(|p| host.starts_with(p))
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The relay's routes and middleware.

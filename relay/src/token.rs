@@ -12,6 +12,7 @@ use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::http::HeaderValue;
+use feishu_remedy::catalogue;
 use feishu_remedy::model::TOKEN_PATH;
 use serde::Deserialize;
 
@@ -69,6 +70,15 @@ pub enum TokenError {
     /// The token endpoint answered with an error code (wrong app id or secret, app disabled…).
     #[error("Feishu refused the app credentials (code {code}: {msg})")]
     Refused {
+        /// Feishu's code.
+        code: i64,
+        /// Feishu's message.
+        msg: String,
+    },
+    /// The token endpoint answered with an error code that is not about the credentials (its
+    /// rate limit, an internal error): the credentials may be fine, and a later try may work.
+    #[error("the token endpoint failed (code {code}: {msg})")]
+    Failed {
         /// Feishu's code.
         code: i64,
         /// Feishu's message.
@@ -206,9 +216,11 @@ impl TokenManager {
             let msg = reply
                 .msg
                 .replace(self.app.app_secret.expose(), "[redacted]");
-            return Err(TokenError::Refused {
-                code: reply.code,
-                msg,
+            let code = reply.code;
+            return Err(if refuses_credentials(code) {
+                TokenError::Refused { code, msg }
+            } else {
+                TokenError::Failed { code, msg }
             });
         }
         let (Some(value), Some(expire)) = (reply.tenant_access_token, reply.expire) else {
@@ -284,6 +296,22 @@ struct TokenReply {
     tenant_access_token: Option<String>,
     expire: Option<i64>,
 }
+
+/// Whether a token endpoint's code says the app's credentials themselves were refused (wrong app
+/// id or secret, app disabled, invalid app parameters), which only an administrator can fix.
+/// Anything else (a rate limit, an internal error) is the endpoint failing, worth retrying.
+fn refuses_credentials(code: i64) -> bool {
+    matches!(
+        code,
+        catalogue::BAD_CREDENTIALS | APP_DISABLED | INVALID_APP_PARAM | INVALID_APP_SECRET
+    )
+}
+
+/// 99991662: the app is not enabled in this tenant.
+const APP_DISABLED: i64 = 99_991_662;
+/// 10003 and 10014: the token endpoint's own codes for an invalid `app_id` or `app_secret`.
+const INVALID_APP_PARAM: i64 = 10_003;
+const INVALID_APP_SECRET: i64 = 10_014;
 
 #[cfg(test)]
 mod tests {

@@ -80,6 +80,11 @@ impl Upstream {
         &self.tokens
     }
 
+    /// How long a request may take upstream; the relay gives a caller's body as long to arrive.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Sends a validated query. Token fetches, the query and a retry all share one deadline, so a
     /// caller never waits longer than the configured timeout.
     pub async fn query(&self, query: &RemedyQuery) -> Result<UpstreamReply, UpstreamError> {

@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use common::*;
 use feishu_remedy::catalogue;
@@ -314,6 +315,27 @@ async fn oversized_bodies_get_413_with_or_without_a_length() {
     let answer = raw_http(relay.addr(), request.as_bytes()).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains(&catalogue::RELAY_TOO_LARGE.to_string()));
+    assert_eq!(relay.sim().unwrap().query_requests(), 0);
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_body_that_never_finishes_gets_408_within_the_timeout() {
+    let relay = sim_relay_with(|c, _| c.upstream_timeout = Duration::from_millis(300)).await;
+    // Promises 60 bytes, sends 11, then goes quiet.
+    let request = format!(
+        "POST {QUERY_PATH}?employee_type=employee_id HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         Content-Type: application/json\r\nContent-Length: 60\r\n\r\n{{\"user_id\":"
+    );
+    let started = std::time::Instant::now();
+    let answer = raw_http(relay.addr(), request.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains(&catalogue::RELAY_REQUEST_TIMEOUT.to_string()));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(relay.sim().unwrap().query_requests(), 0);
     relay.shutdown().await;
 }

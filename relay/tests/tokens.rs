@@ -169,6 +169,18 @@ async fn a_refused_token_handed_back_again_is_never_reused() {
 }
 
 #[tokio::test]
+async fn a_token_endpoint_failure_is_not_reported_as_refused_credentials() {
+    // The token endpoint's own rate limit says nothing about the credentials: the caller gets the
+    // retryable "upstream unavailable", not "check FEISHU_APP_SECRET".
+    let (upstream, _) = scripted_upstream(Script::TokenRateLimited).await;
+    let relay = relay_with(feishu_config(&upstream, app("cli_x", "secret-x"))).await;
+    let reply = query(&relay.url(), "employee_id", "a", 20240229).await;
+    reply.assert_feishu_error(502, catalogue::RELAY_UPSTREAM_DOWN);
+    assert!(catalogue::find(catalogue::RELAY_UPSTREAM_DOWN).is_some_and(|e| e.retryable));
+    relay.shutdown().await;
+}
+
+#[tokio::test]
 async fn each_app_has_its_own_token_cache() {
     let config = SimConfig {
         apps: vec![app("cli_one", "secret-one"), app("cli_two", "secret-two")],

@@ -181,6 +181,8 @@ pub enum Script {
     AlwaysStale,
     /// Accepts the connection and never answers a query.
     Hang,
+    /// The token endpoint answers its rate limit (99991400, HTTP 429) to every request.
+    TokenRateLimited,
 }
 
 /// A minimal Feishu-speaking upstream that records what it receives, for what the simulation
@@ -189,9 +191,18 @@ pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
     use axum::extract::{Request, State};
     use axum::routing::post;
     let seen = Arc::new(Mutex::new(Seen::default()));
-    let token = |State(seen): State<Arc<Mutex<Seen>>>| async move {
+    let token = move |State(seen): State<Arc<Mutex<Seen>>>| async move {
         seen.lock().unwrap().token_requests += 1;
-        r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":7200}"#
+        if script == Script::TokenRateLimited {
+            return (
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                r#"{"code":99991400,"msg":"request trigger frequency limit"}"#,
+            );
+        }
+        (
+            axum::http::StatusCode::OK,
+            r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":7200}"#,
+        )
     };
     let query = move |State(seen): State<Arc<Mutex<Seen>>>, req: Request| async move {
         let (parts, body) = req.into_parts();
@@ -207,6 +218,7 @@ pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
                 axum::http::StatusCode::BAD_REQUEST,
                 r#"{"code":99991663,"msg":"Invalid access token for authorization"}"#,
             ),
+            Script::TokenRateLimited => unreachable!("no token, no query"),
             Script::Hang => {
                 std::future::pending::<()>().await;
                 unreachable!()
