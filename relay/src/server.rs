@@ -9,10 +9,13 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use axum::{middleware, Extension, Router};
 use feishu_remedy::catalogue;
 use feishu_remedy::model::QUERY_PATH;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -142,7 +145,7 @@ pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
         source,
     })?;
     tracing::info!(target: READY_TARGET, "listening on http://{addr}");
-    let (stop, task) = serve(listener, app);
+    let (stop, task) = serve(listener, app, timeout.min(MAX_HEADER_READ_TIMEOUT));
     Ok(RunningRelay {
         addr,
         sim,
@@ -220,21 +223,49 @@ pub fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Route
         .with_state(state)
 }
 
+/// The longest a client may take to send a request's head (and an idle kept-alive connection may
+/// wait for the next one): without a limit, a client that stops mid-header holds its connection
+/// forever. The limit is `--upstream-timeout-ms` when that is shorter.
+pub const MAX_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `stop` is set, then lets requests in flight finish (idle
+/// connections close at once). hyper's HTTP/1 server directly rather than `axum::serve`, which
+/// gives its connections no timer and so no header read timeout.
 fn serve(
     listener: TcpListener,
     app: Router,
+    header_timeout: Duration,
 ) -> (watch::Sender<bool>, JoinHandle<std::io::Result<()>>) {
     let (stop, mut stopped) = watch::channel(false);
-    // Small replies on kept-alive connections: do not let Nagle's algorithm hold them back.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            })
-            .await
+        let graceful = GracefulShutdown::new();
+        loop {
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                _ = stopped.wait_for(|s| *s) => break,
+            };
+            let tcp = match accepted {
+                Ok((tcp, _)) => tcp,
+                // Out of file descriptors, say: wait a little rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            // Small replies on kept-alive connections: do not let Nagle's algorithm hold them back.
+            let _ = tcp.set_nodelay(true);
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app.clone()));
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+        }
+        drop(listener);
+        graceful.shutdown().await;
+        Ok(())
     });
     (stop, task)
 }

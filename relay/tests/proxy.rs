@@ -341,6 +341,22 @@ async fn a_body_that_never_finishes_gets_408_within_the_timeout() {
 }
 
 #[tokio::test]
+async fn a_request_head_that_never_finishes_is_dropped() {
+    let relay = sim_relay_with(|c, _| c.upstream_timeout = Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let answer = raw_http(relay.addr(), b"GET /healthz HTTP/1.1\r\nHo").await;
+    assert!(!answer.contains("200 OK"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "closed after the header read timeout, not left open: {:?}",
+        started.elapsed()
+    );
+    // The relay itself is fine.
+    get(&format!("{}/healthz", relay.url()), &[]).await;
+    relay.shutdown().await;
+}
+
+#[tokio::test]
 async fn non_json_content_types_get_415() {
     let relay = sim_relay().await;
     let body = r#"{"user_id":"abd754f7","remedy_date":20240229}"#;
