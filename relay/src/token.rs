@@ -101,6 +101,9 @@ pub enum TokenError {
 struct Cached {
     token: Token,
     refresh_at: Instant,
+    /// Until when the token may still be sent (a little before Feishu's expiry): between
+    /// `refresh_at` and this, it serves while a refresh runs, and if the refresh fails.
+    usable_until: Instant,
 }
 
 /// Gets and caches the tenant token of one app.
@@ -139,13 +142,33 @@ impl TokenManager {
         &self.app.app_id
     }
 
-    /// A token that is not about to expire: the cached one, or a new one.
+    /// A token that is not about to expire: the cached one, or a new one. Once a refresh is due,
+    /// the cached token still serves while another request refreshes it, and when the refresh
+    /// fails (Feishu's token endpoint being down does not make a token it issued invalid).
     pub async fn current(&self) -> Result<Token, TokenError> {
+        let result = self.fresh_or_fetched().await;
+        match (result, self.cached_usable()) {
+            (Err(error), Some(token)) => {
+                tracing::warn!(app_id = %self.app.app_id, cause = %error,
+                    "token refresh failed; the current token serves until it expires");
+                Ok(token)
+            }
+            (result, _) => result,
+        }
+    }
+
+    async fn fresh_or_fetched(&self) -> Result<Token, TokenError> {
         if let Some(token) = self.cached_fresh() {
             return Ok(token);
         }
         let seen = self.attempts.load(Ordering::Acquire);
-        let _one_at_a_time = self.refresh.lock().await;
+        let _one_at_a_time = match self.refresh.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => match self.cached_usable() {
+                Some(token) => return Ok(token),
+                None => self.refresh.lock().await,
+            },
+        };
         // Whoever held the lock before us may have just fetched one, or just failed to: a failure
         // that finished while we queued is ours too. A request that arrives later tries afresh
         // (a refusal is never cached beyond the requests that waited for it).
@@ -200,10 +223,19 @@ impl TokenManager {
     }
 
     fn cached_fresh(&self) -> Option<Token> {
+        self.cached_before(|c| c.refresh_at)
+    }
+
+    fn cached_usable(&self) -> Option<Token> {
+        self.cached_before(|c| c.usable_until)
+    }
+
+    /// The cached token, if now is before the instant `limit` picks.
+    fn cached_before(&self, limit: impl Fn(&Cached) -> Instant) -> Option<Token> {
         let cached = self.cached.read().unwrap_or_else(PoisonError::into_inner);
         cached
             .as_ref()
-            .filter(|c| Instant::now() < c.refresh_at)
+            .filter(|c| Instant::now() < limit(c))
             .map(|c| c.token.clone())
     }
 
@@ -241,9 +273,12 @@ impl TokenManager {
         // get a margin, long ones refresh like the SDKs. Measured from before the request, so
         // time spent waiting for the reply counts against the token.
         let refresh_at = started + lifetime.saturating_sub(refresh_margin(lifetime));
+        // Half the refresh margin before expiry: room for the request it is sent with.
+        let usable_until = started + lifetime.saturating_sub(refresh_margin(lifetime) / 2);
         *self.cached.write().unwrap_or_else(PoisonError::into_inner) = Some(Cached {
             token: token.clone(),
             refresh_at,
+            usable_until,
         });
         tracing::info!(
             app_id = %self.app.app_id,

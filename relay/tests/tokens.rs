@@ -181,6 +181,32 @@ async fn a_token_endpoint_failure_is_not_reported_as_refused_credentials() {
 }
 
 #[tokio::test]
+async fn a_failed_refresh_keeps_serving_the_token_until_it_expires() {
+    let (upstream, seen) = scripted_upstream(Script::TokenOnceThenDown).await;
+    let relay = relay_with(feishu_config(&upstream, app("cli_x", "secret-x"))).await;
+    let url = relay.url();
+    let ask = || query(&url, "employee_id", "a", 20240229);
+    assert_eq!(ask().await.code(), 0);
+    // `expire` 10 s: a refresh is due after 9 s, the token is sent until 9.5 s.
+    tokio::time::sleep(Duration::from_millis(9_200)).await;
+    assert_eq!(
+        ask().await.code(),
+        0,
+        "the refresh failed; the token still serves"
+    );
+    assert_eq!(
+        seen.lock().unwrap().token_requests,
+        2,
+        "a refresh was tried"
+    );
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    ask()
+        .await
+        .assert_feishu_error(502, catalogue::RELAY_UPSTREAM_DOWN);
+    relay.shutdown().await;
+}
+
+#[tokio::test]
 async fn each_app_has_its_own_token_cache() {
     let config = SimConfig {
         apps: vec![app("cli_one", "secret-one"), app("cli_two", "secret-two")],

@@ -183,6 +183,8 @@ pub enum Script {
     Hang,
     /// The token endpoint answers its rate limit (99991400, HTTP 429) to every request.
     TokenRateLimited,
+    /// The first token request gets `t-fixed` with `expire` 10 s, every later one a 503 page.
+    TokenOnceThenDown,
 }
 
 /// A minimal Feishu-speaking upstream that records what it receives, for what the simulation
@@ -192,7 +194,24 @@ pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
     use axum::routing::post;
     let seen = Arc::new(Mutex::new(Seen::default()));
     let token = move |State(seen): State<Arc<Mutex<Seen>>>| async move {
-        seen.lock().unwrap().token_requests += 1;
+        let n = {
+            let mut seen = seen.lock().unwrap();
+            seen.token_requests += 1;
+            seen.token_requests
+        };
+        if script == Script::TokenOnceThenDown {
+            return if n == 1 {
+                (
+                    axum::http::StatusCode::OK,
+                    r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":10}"#,
+                )
+            } else {
+                (
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "Service Unavailable",
+                )
+            };
+        }
         if script == Script::TokenRateLimited {
             return (
                 axum::http::StatusCode::TOO_MANY_REQUESTS,
@@ -210,7 +229,7 @@ pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
         let pq = parts.uri.path_and_query().unwrap().to_string();
         seen.lock().unwrap().queries.push((parts.headers, pq, body));
         match script {
-            Script::Ok => (
+            Script::Ok | Script::TokenOnceThenDown => (
                 axum::http::StatusCode::OK,
                 r#"{"code":0,"msg":"success","data":{"user_allowed_remedys":[]}}"#,
             ),
