@@ -1,19 +1,12 @@
 // Drives tests/bench/bench.html in Debian's headless Chromium and prints the figures. Prints only:
 // timings vary by machine, so nothing here asserts on them.
-import { chromium } from "playwright-core";
-import { serve } from "../pkg/serve.mjs";
+import { openBench } from "./setup.mjs";
 
-const { SITE_DIR, RELAY_URL, PAGE_PORT } = process.env;
 const CALLS = Number(process.env.CALLS || 500);
 const COLD_RUNS = Number(process.env.COLD_RUNS || 7);
 // BLOCK: calls of one kind before switching to the other (default 1: strictly alternating).
-const ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-  "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
 
-const site = await serve(SITE_DIR, Number(PAGE_PORT), { isolated: true });
-const dataset = await (await fetch(new URL("/_sim/dataset", RELAY_URL))).json();
-const c = dataset.cases.find((x) => x.name === "missing_punch");
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
+const { site, c, browser, relayUrl: RELAY_URL } = await openBench();
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 async function run(query) {

@@ -2,19 +2,12 @@
 // queryAllowedRemedys and over plain fetch + JSON.parse (tests/bench/bench.html), and prints the
 // functions with the most self time in each. Prints only, like the bench: a profile is for reading.
 // It found a caught TypeError per call (Reflect.get on `undefined`) worth 5-10% of a call.
-import { chromium } from "playwright-core";
-import { serve } from "../pkg/serve.mjs";
+import { openBench } from "./setup.mjs";
 
-const { SITE_DIR, RELAY_URL, PAGE_PORT } = process.env;
 const CALLS = Number(process.env.CALLS || 500);
 const TOP = Number(process.env.TOP || 15);
-const ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-  "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
 
-const site = await serve(SITE_DIR, Number(PAGE_PORT), { isolated: true });
-const dataset = await (await fetch(new URL("/_sim/dataset", RELAY_URL))).json();
-const c = dataset.cases.find((x) => x.name === "missing_punch");
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ARGS });
+const { site, c, browser, relayUrl: RELAY_URL } = await openBench();
 
 /** Self time by function (name, file, line) over one profiled run of `calls` calls. */
 function selfTimes(profile) {
