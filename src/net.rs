@@ -166,9 +166,11 @@ impl Call {
         self.body(meta, text)
     }
 
-    /// `value` settled, or the call's stop, whichever comes first.
+    /// `value` settled, or the call's stop, whichever comes first. `Promise.race` never throws,
+    /// whatever `value` is: a `then` or `constructor` getter of the page's that throws while it
+    /// resolves `value` rejects the race instead (then the call fails as a network error).
     fn unless_stopped(&self, value: &JsValue) -> Promise {
-        Promise::race(&Array::of2(&settle(value), &self.stopped))
+        Promise::race(&Array::of2(value, &self.stopped))
     }
 
     /// What an awaited step brought: its value, or why the call ended (a rejection, or the stop).
@@ -181,7 +183,7 @@ impl Call {
     }
 
     /// Starts the fetch through the global `fetch` (a replaced `fetch` may return anything: what
-    /// it returns is only ever settled through [`settle`]).
+    /// it returns is only ever awaited through [`Self::unless_stopped`]).
     #[inline(never)]
     fn fetch(&self, relay: &Resolved, url: &str, body: &str) -> Result<JsValue, RemedyError> {
         let init = build(relay, body, &self.own.signal());
@@ -307,14 +309,4 @@ fn reason(e: &JsValue) -> String {
 /// signal counts as not aborted; the call's time limit still ends it).
 pub(crate) fn is_aborted(signal: &AbortSignal) -> bool {
     get(signal, "aborted").and_then(|a| a.as_bool()) == Some(true)
-}
-
-/// `value` as a promise of this module's realm that no page code can make throw when awaited.
-/// `Promise.resolve` would read a promise's `constructor` getter and return the same object, whose
-/// own `then` the page may have replaced; a resolve function never throws (a thenable's throwing
-/// `then` becomes a rejection).
-fn settle(value: &JsValue) -> Promise {
-    Promise::new(&mut |resolve, _| {
-        let _ = resolve.call1(&JsValue::UNDEFINED, value);
-    })
 }
