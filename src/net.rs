@@ -61,11 +61,11 @@ extern "C" {
     fn bind(f: &Callable, this: &JsValue, arg: &JsValue) -> JsValue;
 
     /// A reply's `headers`, whatever the page's `fetch` made it: `get` is called catching, and
-    /// a value that is not a string fails the conversion inside the catch too.
+    /// what it returns is checked (and its length bounded) before anything is copied.
     type HeaderBag;
 
     #[wasm_bindgen(catch, method, js_name = get)]
-    fn header(this: &HeaderBag, name: &str) -> Result<Option<String>, JsValue>;
+    fn header(this: &HeaderBag, name: &str) -> Result<JsValue, JsValue>;
 }
 
 /// What one attempt brought back: status and headers that matter, and the body.
@@ -208,8 +208,10 @@ impl Call {
             .ok_or_else(|| self.failure("the reply has no status"))?;
         let headers = get(&raw, "headers").unwrap_or_default();
         let headers = headers.unchecked_ref::<HeaderBag>();
-        let meta =
-            ReplyMeta::from_headers(status as u16, |name| headers.header(name).ok().flatten());
+        let meta = ReplyMeta::from_headers(status as u16, |name| {
+            let value = headers.header(name).ok()?;
+            value.dyn_ref::<JsString>().map(bounded_text)
+        });
         let text = raw
             .text()
             .map_err(|_| self.failure("the body was already read"))?;

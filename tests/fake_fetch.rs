@@ -189,6 +189,17 @@ async fn requests_and_odd_replies() {
     let e = query(one_day(), short()).await;
     restore(&broken);
     expect_kind(&e.expect_err("headers_throw"), "decode");
+    // Header values that are not strings, or are huge, are not copied whole into the module.
+    let memory = wasm_bindgen::memory();
+    let before = wasm_memory_bytes(&memory);
+    for mode in ["huge_header", "odd_header"] {
+        let broken = broken_fetch(mode);
+        let r = query(one_day(), short()).await;
+        restore(&broken);
+        assert_eq!(num_at(&r.expect(mode), "code"), Some(0.0), "{mode}");
+    }
+    let grown = wasm_memory_bytes(&memory) - before;
+    assert!(grown < 1_048_576.0, "memory grew by {grown} bytes");
     // A promise whose `constructor` getter throws rejects when awaited (its `then` asks).
     let broken = broken_fetch("constructor_throws");
     let e = query(one_day(), short()).await;

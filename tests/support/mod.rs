@@ -78,6 +78,17 @@ export function brokenFetch(mode) {
       Object.defineProperty(r, "headers", { value: { get() { throw new Error("headers.get"); } } });
       return r;
     },
+    huge_header: async () => {
+      const r = new Response('{"code":0,"msg":"ok"}');
+      const huge = "9".repeat(1 << 24);
+      Object.defineProperty(r, "headers", { value: { get: () => huge } });
+      return r;
+    },
+    odd_header: async () => {
+      const r = new Response('{"code":0,"msg":"ok"}');
+      Object.defineProperty(r, "headers", { value: { get: () => ({ length: 1.5e9 }) } });
+      return r;
+    },
     then_throws: () => {
       const p = Promise.resolve(new Response("{}"));
       Object.defineProperty(p, "then", { get() { throw new Error("then getter"); } });
