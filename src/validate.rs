@@ -762,8 +762,20 @@ mod tests {
 
     #[test]
     fn the_range_limit_message_counts_days_as_the_check_does() {
-        // The check refuses `to` 62 days after `from` (63 days): the message must say 61.
-        let e = ValidationError::new(Field::To, Problem::RangeTooLong { max: 62 });
+        // 61 days after `from` (62 days) passes; 62 days after is refused, and the message says 61.
+        let range = |to: f64| {
+            crate::range::RangeQuery::from_loose(
+                &text("employee_id"),
+                &text("u1"),
+                &Loose::Number(20240101.0),
+                &Loose::Number(to),
+            )
+        };
+        assert!(
+            range(20240302.0).is_ok(),
+            "2024-03-02 is 61 days after 2024-01-01"
+        );
+        let e = range(20240303.0).unwrap_err();
         assert_eq!(
             e.message_en(),
             "data.to must be at most 61 days after data.from (a range covers at most 62 days)"

@@ -145,13 +145,15 @@ pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
         source,
     })?;
     tracing::info!(target: READY_TARGET, "listening on http://{addr}");
-    let (stop, task) = serve(listener, app, timeout.min(MAX_HEADER_READ_TIMEOUT));
+    let header_timeout = timeout.clamp(MIN_HEADER_READ_TIMEOUT, MAX_HEADER_READ_TIMEOUT);
+    let (stop, task) = serve(listener, app, header_timeout);
     Ok(RunningRelay {
         addr,
         sim,
         stop,
         task,
-        drain_limit: timeout + Duration::from_secs(2),
+        // A request may take the timeout for its body, then the timeout upstream.
+        drain_limit: timeout * 2 + Duration::from_secs(2),
     })
 }
 
@@ -225,8 +227,12 @@ pub fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Route
 
 /// The longest a client may take to send a request's head (and an idle kept-alive connection may
 /// wait for the next one): without a limit, a client that stops mid-header holds its connection
-/// forever. The limit is `--upstream-timeout-ms` when that is shorter.
+/// forever. The limit is `--upstream-timeout-ms` when that is shorter, but never below
+/// [`MIN_HEADER_READ_TIMEOUT`].
 pub const MAX_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The shortest head read timeout: a tiny `--upstream-timeout-ms` must not drop honest clients
+/// (or the idle connections a proxy is about to reuse).
+pub const MIN_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Serves `app` on `listener` until `stop` is set, then lets requests in flight finish (idle
 /// connections close at once). hyper's HTTP/1 server directly rather than `axum::serve`, which

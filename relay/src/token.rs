@@ -178,7 +178,14 @@ impl TokenManager {
         if let Some(error) = self.failure_after(seen) {
             return Err(error);
         }
-        let result = self.fetch().await;
+        let result = match self.cached_usable() {
+            // A token that still works: wait only briefly for its replacement, so that a token
+            // endpoint that hangs costs each request this much, not its whole deadline.
+            Some(_) => tokio::time::timeout(PATIENCE_WITH_USABLE_TOKEN, self.fetch())
+                .await
+                .unwrap_or(Err(TokenError::Unreachable)),
+            None => self.fetch().await,
+        };
         let attempt = self.attempts.fetch_add(1, Ordering::AcqRel) + 1;
         if let Err(error) = &result {
             *self
@@ -331,6 +338,10 @@ struct TokenReply {
     tenant_access_token: Option<String>,
     expire: Option<i64>,
 }
+
+/// How long a due refresh may take while the current token still works, before the request goes
+/// out with the current token (and the next request tries the refresh again).
+const PATIENCE_WITH_USABLE_TOKEN: Duration = Duration::from_millis(200);
 
 /// Whether a token endpoint's code says the app's credentials themselves were refused (wrong app
 /// id or secret, app disabled, invalid app parameters), which only an administrator can fix.

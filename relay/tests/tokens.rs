@@ -207,6 +207,36 @@ async fn a_failed_refresh_keeps_serving_the_token_until_it_expires() {
 }
 
 #[tokio::test]
+async fn a_hanging_refresh_does_not_hold_requests_while_the_token_works() {
+    let (upstream, seen) = scripted_upstream(Script::TokenOnceThenHang).await;
+    let mut config = feishu_config(&upstream, app("cli_x", "secret-x"));
+    config.upstream_timeout = Duration::from_secs(1);
+    let relay = relay_with(config).await;
+    let url = relay.url();
+    let ask = || query(&url, "employee_id", "a", 20240229);
+    assert_eq!(ask().await.code(), 0);
+    // `expire` 20 s: a refresh is due after 18 s, the token is sent until 19 s.
+    tokio::time::sleep(Duration::from_millis(18_100)).await;
+    // Sequential requests in the window where a refresh is due: each gives up on the hanging
+    // refresh after a moment and goes out with the current token.
+    for _ in 0..2 {
+        let reply = ask().await;
+        assert_eq!(
+            reply.code(),
+            0,
+            "served with the current token: {}",
+            reply.json()
+        );
+    }
+    assert_eq!(
+        seen.lock().unwrap().token_requests,
+        3,
+        "each tried the refresh"
+    );
+    relay.shutdown().await;
+}
+
+#[tokio::test]
 async fn each_app_has_its_own_token_cache() {
     let config = SimConfig {
         apps: vec![app("cli_one", "secret-one"), app("cli_two", "secret-two")],

@@ -185,6 +185,8 @@ pub enum Script {
     TokenRateLimited,
     /// The first token request gets `t-fixed` with `expire` 10 s, every later one a 503 page.
     TokenOnceThenDown,
+    /// The first token request gets `t-fixed` with `expire` 20 s; every later one hangs.
+    TokenOnceThenHang,
 }
 
 /// A minimal Feishu-speaking upstream that records what it receives, for what the simulation
@@ -199,6 +201,15 @@ pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
             seen.token_requests += 1;
             seen.token_requests
         };
+        if script == Script::TokenOnceThenHang {
+            if n > 1 {
+                std::future::pending::<()>().await;
+            }
+            return (
+                axum::http::StatusCode::OK,
+                r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":20}"#,
+            );
+        }
         if script == Script::TokenOnceThenDown {
             return if n == 1 {
                 (
@@ -229,7 +240,7 @@ pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
         let pq = parts.uri.path_and_query().unwrap().to_string();
         seen.lock().unwrap().queries.push((parts.headers, pq, body));
         match script {
-            Script::Ok | Script::TokenOnceThenDown => (
+            Script::Ok | Script::TokenOnceThenDown | Script::TokenOnceThenHang => (
                 axum::http::StatusCode::OK,
                 r#"{"code":0,"msg":"success","data":{"user_allowed_remedys":[]}}"#,
             ),
