@@ -472,8 +472,7 @@ async fn bearer_mode_wants_a_listed_key_and_never_forwards_it() {
 
 #[tokio::test]
 async fn upstream_gets_the_relays_token_and_the_validated_request_only() {
-    let (upstream, seen) = scripted_upstream(Script::Ok).await;
-    let relay = relay_with(feishu_config(&upstream, app("cli_x", "secret-x"))).await;
+    let (relay, seen) = scripted_relay(Script::Ok, |_| {}).await;
     let reply = post_raw(
         &relay.url(),
         "employee_type=employee_id&extra=1",
@@ -691,8 +690,7 @@ async fn health_and_dataset_listing() {
     }
     relay.shutdown().await;
     // Not on a relay in front of real Feishu.
-    let (upstream, _) = scripted_upstream(Script::Ok).await;
-    let relay = relay_with(feishu_config(&upstream, app("cli_x", "s"))).await;
+    let (relay, _) = scripted_relay(Script::Ok, |_| {}).await;
     get(&format!("{}/_sim/dataset", relay.url()), &[])
         .await
         .assert_feishu_error(404, catalogue::RELAY_NOT_FOUND);

@@ -148,8 +148,7 @@ async fn a_token_refused_again_and_again_is_not_a_loop() {
 #[tokio::test]
 async fn a_refused_token_handed_back_again_is_never_reused() {
     // This upstream answers 99991663 to every query and hands out the same token every time.
-    let (upstream, seen) = scripted_upstream(Script::AlwaysStale).await;
-    let relay = relay_with(feishu_config(&upstream, app("cli_x", "secret-x"))).await;
+    let (relay, seen) = scripted_relay(Script::AlwaysStale, |_| {}).await;
     let reply = post_raw(
         &relay.url(),
         "employee_type=employee_id",
@@ -172,8 +171,7 @@ async fn a_refused_token_handed_back_again_is_never_reused() {
 async fn a_token_endpoint_failure_is_not_reported_as_refused_credentials() {
     // The token endpoint's own rate limit says nothing about the credentials: the caller gets the
     // retryable "upstream unavailable", not "check FEISHU_APP_SECRET".
-    let (upstream, _) = scripted_upstream(Script::TokenRateLimited).await;
-    let relay = relay_with(feishu_config(&upstream, app("cli_x", "secret-x"))).await;
+    let (relay, _) = scripted_relay(Script::TokenRateLimited, |_| {}).await;
     let reply = query(&relay.url(), "employee_id", "a", 20240229).await;
     reply.assert_feishu_error(502, catalogue::RELAY_UPSTREAM_DOWN);
     assert!(catalogue::find(catalogue::RELAY_UPSTREAM_DOWN).is_some_and(|e| e.retryable));
@@ -182,8 +180,7 @@ async fn a_token_endpoint_failure_is_not_reported_as_refused_credentials() {
 
 #[tokio::test]
 async fn a_failed_refresh_keeps_serving_the_token_until_it_expires() {
-    let (upstream, seen) = scripted_upstream(Script::TokenOnceThenDown).await;
-    let relay = relay_with(feishu_config(&upstream, app("cli_x", "secret-x"))).await;
+    let (relay, seen) = scripted_relay(Script::TokenOnceThenDown, |_| {}).await;
     let url = relay.url();
     let ask = || query(&url, "employee_id", "a", 20240229);
     assert_eq!(ask().await.code(), 0);
@@ -208,10 +205,10 @@ async fn a_failed_refresh_keeps_serving_the_token_until_it_expires() {
 
 #[tokio::test]
 async fn a_hanging_refresh_does_not_hold_requests_while_the_token_works() {
-    let (upstream, seen) = scripted_upstream(Script::TokenOnceThenHang).await;
-    let mut config = feishu_config(&upstream, app("cli_x", "secret-x"));
-    config.upstream_timeout = Duration::from_secs(1);
-    let relay = relay_with(config).await;
+    let (relay, seen) = scripted_relay(Script::TokenOnceThenHang, |c| {
+        c.upstream_timeout = Duration::from_secs(1);
+    })
+    .await;
     let url = relay.url();
     let ask = || query(&url, "employee_id", "a", 20240229);
     assert_eq!(ask().await.code(), 0);

@@ -22,10 +22,10 @@ async fn unreachable_upstream_gives_502() {
 
 #[tokio::test]
 async fn a_hanging_upstream_gives_504_within_the_timeout() {
-    let (upstream, seen) = scripted_upstream(Script::Hang).await;
-    let mut config = feishu_config(&upstream, app("cli_x", "s"));
-    config.upstream_timeout = Duration::from_millis(300);
-    let relay = relay_with(config).await;
+    let (relay, seen) = scripted_relay(Script::Hang, |c| {
+        c.upstream_timeout = Duration::from_millis(300);
+    })
+    .await;
     let started = Instant::now();
     let reply = query(&relay.url(), "employee_id", "abd754f7", 20240229).await;
     let took = started.elapsed();

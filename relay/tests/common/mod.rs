@@ -265,6 +265,18 @@ pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
     (url, seen)
 }
 
+/// A relay on real-Feishu settings (app `cli_x`) in front of a [`scripted_upstream`]; `adjust`
+/// may change its configuration first (a shorter timeout, say).
+pub async fn scripted_relay(
+    script: Script,
+    adjust: impl FnOnce(&mut Config),
+) -> (RunningRelay, Arc<Mutex<Seen>>) {
+    let (upstream, seen) = scripted_upstream(script).await;
+    let mut config = feishu_config(&upstream, app("cli_x", "secret-x"));
+    adjust(&mut config);
+    (relay_with(config).await, seen)
+}
+
 /// A loopback port with nothing listening on it.
 pub async fn closed_port() -> SocketAddr {
     let listener = TcpListener::bind(LOOPBACK_ANY).await.unwrap();
