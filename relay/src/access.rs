@@ -75,17 +75,20 @@ impl AllowedHosts {
     /// Whether a `Host` header value names loopback or an allowed host.
     fn admits(&self, host: &str) -> bool {
         let name = host_name(host).to_ascii_lowercase();
-        let loopback = name == "localhost"
-            || name.ends_with(".localhost")
-            || name
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
-        loopback || self.0.contains(&name)
+        is_loopback_name(&name) || name.ends_with(".localhost") || self.0.contains(&name)
     }
 }
 
+/// Whether a host name (no port, no brackets) is exactly `localhost` or a loopback address.
+pub(crate) fn is_loopback_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The name part of `host[:port]` or `[v6]:port`, without brackets.
-fn host_name(host: &str) -> &str {
+pub(crate) fn host_name(host: &str) -> &str {
     let host = host.trim();
     match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),

@@ -27,7 +27,7 @@ use crate::sim::{self, RunningSim, SimHandle};
 use crate::state::AppState;
 use crate::token::TokenManager;
 use crate::upstream::Upstream;
-use crate::{cors, proxy, request_log};
+use crate::{access, cors, proxy, request_log};
 
 /// Log target of the start-up lines (which upstream, `listening on http://ADDR`): always
 /// enabled by [`crate::logging::init`], whatever `RUST_LOG` says, because scripts read them.
@@ -197,14 +197,7 @@ fn http_client(base_url: &str, timeout: Duration) -> Result<reqwest::Client, Sta
 pub(crate) fn is_loopback_url(url: &str) -> bool {
     let rest = url.split("://").nth(1).unwrap_or_default();
     let authority = rest.split('/').next().unwrap_or_default();
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.split(':').next().unwrap_or_default(),
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    access::is_loopback_name(access::host_name(authority))
 }
 
 /// The relay's routes and middleware.
