@@ -296,10 +296,9 @@ fn build(relay: &Resolved, body: &str, signal: &AbortSignal) -> RequestInit {
 }
 
 /// `e.message` when it is a string (an `Error`, e.g. "Failed to fetch"), else `e` when it is one;
-/// at most [`crate::validate::MAX_TEXT_UNITS`] of it. Only objects are asked: `Reflect.get`
-/// throws on anything else.
+/// at most [`crate::validate::MAX_TEXT_UNITS`] of it.
 fn reason(e: &JsValue) -> String {
-    let message = e.is_object().then(|| get(e, "message")).flatten();
+    let message = get(e, "message");
     message
         .as_ref()
         .and_then(|m| m.dyn_ref::<JsString>())
