@@ -159,6 +159,16 @@ fn present(object: &JsValue, key: &'static str) -> Option<Loose> {
     }
 }
 
+/// `object[key]` itself unless absent (`undefined` or `null`), for the options that are not
+/// scalars: read once. The options object is `Object.assign`'s copy, so reading cannot throw; if
+/// it did, the value would count as `undefined`, which each of these options refuses.
+fn present_value(object: &JsValue, key: &'static str) -> Option<JsValue> {
+    match get(object, key) {
+        Some(v) if v.is_undefined() || v.is_null() => None,
+        other => Some(other.unwrap_or(JsValue::UNDEFINED)),
+    }
+}
+
 /// A whole number option within bounds, or its default.
 fn int(
     object: &JsValue,
@@ -206,12 +216,12 @@ fn range_extras(o: &JsValue) -> Checked<RangeExtras> {
         bounds,
         DEFAULT_CONCURRENCY,
     )?;
-    let on_progress = match present(o, "onProgress") {
+    let on_progress = match present_value(o, "onProgress") {
         None => None,
-        Some(seen) => Some(
-            get(o, "onProgress")
-                .and_then(|f| f.dyn_into::<Function>().ok())
-                .ok_or_else(|| wrong_type(Field::OnProgress, "function", &seen))?,
+        Some(value) => Some(
+            value
+                .dyn_into::<Function>()
+                .map_err(|v| wrong_type(Field::OnProgress, "function", &loose(&v)))?,
         ),
     };
     Ok(RangeExtras {
@@ -237,10 +247,9 @@ fn credentials(o: &JsValue) -> Checked<Option<&'static str>> {
 /// A real `AbortSignal`: `instanceof` alone is fooled by `Object.create(AbortSignal.prototype)`
 /// and by Proxies, whose `aborted` getter then throws; reading it here refuses those up front.
 fn signal(o: &JsValue) -> Checked<Option<AbortSignal>> {
-    if present(o, "signal").is_none() {
+    let Some(value) = present_value(o, "signal") else {
         return Ok(None);
-    }
-    let value = get(o, "signal").unwrap_or(JsValue::UNDEFINED);
+    };
     let genuine = value.is_instance_of::<AbortSignal>()
         && get(&value, "aborted").is_some_and(|a| a.as_bool().is_some());
     if genuine {
@@ -254,10 +263,9 @@ fn signal(o: &JsValue) -> Checked<Option<AbortSignal>> {
 /// accepts (no CR, LF or NUL, nothing beyond Latin-1), so that fetch can never refuse them later.
 /// Names are lower-cased; of two names differing only in case, the later (the call's) wins.
 fn headers(o: &JsValue) -> Checked<Vec<(String, String)>> {
-    if present(o, "headers").is_none() {
+    let Some(value) = present_value(o, "headers") else {
         return Ok(Vec::new());
-    }
-    let value = get(o, "headers").unwrap_or(JsValue::UNDEFINED);
+    };
     record(&value, Field::Headers)?;
     let keys = Reflect::own_keys(value.unchecked_ref()).map_err(|_| unreadable(Field::Headers))?;
     let mut pairs: Vec<(String, String)> = Vec::new();
