@@ -47,7 +47,8 @@ impl EmployeeType {
 }
 
 /// A checked user identifier: non-empty, at most [`UserId::MAX_CHARS`] characters, no control
-/// characters (they cannot be typed, and would corrupt logs and the hand-written JSON body).
+/// characters (they cannot be typed, and would corrupt logs and the hand-written JSON body), no
+/// U+FFFD (a lone surrogate from JavaScript arrives as one: the ID would silently be another).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UserId(String);
 

@@ -163,6 +163,9 @@ pub enum Problem {
     },
     /// Contains a control character.
     ControlCharacter,
+    /// Contains U+FFFD, the replacement character: what a lone UTF-16 surrogate from JavaScript
+    /// becomes on its way into Rust. Refused so that a broken ID is never sent as another one.
+    NotUnicode,
     /// Not one of the allowed values.
     NotOneOf(&'static [&'static str]),
     /// A number that is not a whole number (or is `NaN`, infinite).
@@ -198,6 +201,7 @@ impl Problem {
             Problem::Empty => "empty",
             Problem::TooLong { .. } => "too_long",
             Problem::ControlCharacter => "control_character",
+            Problem::NotUnicode => "not_unicode",
             Problem::NotOneOf(_) => "not_allowed",
             Problem::NotAnInteger => "not_an_integer",
             Problem::OutOfRange { .. } => "out_of_range",
@@ -220,6 +224,9 @@ impl Problem {
                 cat(&["must be at most ", &decimal(*max as i64), " characters"]).into()
             }
             Problem::ControlCharacter => "must not contain control characters".into(),
+            Problem::NotUnicode => {
+                "must be valid Unicode text (no lone surrogate, no U+FFFD)".into()
+            }
             Problem::NotOneOf(allowed) => cat(&["must be one of ", &list(allowed, ", ")]).into(),
             Problem::NotAnInteger => "must be a whole number".into(),
             Problem::OutOfRange { min, max } => {
@@ -255,6 +262,7 @@ impl Problem {
                 cat(&["不能超过 ", &decimal(*max as i64), " 个字符"]).into()
             }
             Problem::ControlCharacter => "不能包含控制字符".into(),
+            Problem::NotUnicode => "必须是有效的 Unicode 文本（不能含孤立代理项或 U+FFFD）".into(),
             Problem::NotOneOf(allowed) => cat(&["只能是 ", &list(allowed, "、"), " 之一"]).into(),
             Problem::NotAnInteger => "必须是整数".into(),
             Problem::OutOfRange { min, max } => {
@@ -372,8 +380,13 @@ pub fn user_id(v: &Loose) -> Checked<UserId> {
             max: UserId::MAX_CHARS,
         });
     }
-    if s.chars().any(char::is_control) {
-        return fail(Problem::ControlCharacter);
+    for c in s.chars() {
+        if c.is_control() {
+            return fail(Problem::ControlCharacter);
+        }
+        if c == char::REPLACEMENT_CHARACTER {
+            return fail(Problem::NotUnicode);
+        }
     }
     Ok(UserId::new_unchecked(s.clone()))
 }
@@ -560,6 +573,7 @@ mod tests {
             (text(&"x".repeat(UserId::MAX_CHARS + 1)), "too_long"),
             (text("ab\ncd"), "control_character"),
             (text("ab\u{7f}"), "control_character"),
+            (text("ab\u{fffd}"), "not_unicode"),
             (Loose::Number(123.0), "wrong_type"),
             (Loose::Object, "wrong_type"),
             (Loose::Null, "missing"),

@@ -280,6 +280,13 @@ async fn bad_javascript_inputs_are_validation_errors() {
             "data.user_id",
             "control_character",
         ),
+        // A lone surrogate: JavaScript allows it, Rust strings cannot hold it (it would arrive
+        // as U+FFFD and ask about another ID).
+        (
+            with("data.user_id", js(r#""u\ud800x""#)),
+            "data.user_id",
+            "not_unicode",
+        ),
         (
             with("data.user_id", "x".repeat(65).into()),
             "data.user_id",
