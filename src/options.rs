@@ -23,6 +23,16 @@ const DEFAULT_CONCURRENCY: u32 = 4;
 const MAX_CONCURRENCY: i64 = 16;
 /// fetch's `credentials` values.
 const CREDENTIALS: &[&str] = &["omit", "same-origin", "include"];
+/// Every option but `headers` (merged name by name in [`overlay`]).
+const OPTIONS_BUT_HEADERS: [&str; 7] = [
+    "relayUrl",
+    "timeoutMs",
+    "credentials",
+    "signal",
+    "retries",
+    "concurrency",
+    "onProgress",
+];
 
 type Checked<T> = Result<T, ValidationError>;
 
@@ -106,11 +116,22 @@ fn merged(options: &JsValue) -> Checked<Object> {
 }
 
 /// A fresh object with `top`'s fields over `base`'s, and their `headers` merged the same way (the
-/// names are compared case-insensitively later, in [`headers`]). The options object is a copy, so a
-/// caller changing its object afterwards changes no field here; a `headers` object given at only
-/// one level is kept as given (not copied), and is read and checked again at every call.
+/// names are compared case-insensitively later, in [`headers`]). A field `top` sets to `undefined`
+/// or `null` counts as not given: code that passes its own optional settings on
+/// (`{ signal: opts.signal }`) must not erase what `configure()` set. The options object is a copy,
+/// so a caller changing its object afterwards changes no field here; a `headers` object given at
+/// only one level is kept as given (not copied), and is read and checked again at every call.
 fn overlay(base: &JsValue, top: &JsValue) -> Checked<Object> {
     let out = assign(&Object::new(), base, top).map_err(|_| unreadable(Field::Options))?;
+    // `Object.assign` copied `top`'s absent values over `base`'s; put `base`'s back. Both are read
+    // from copies (`out`, and `base`, which `configure` made), so no page code runs here.
+    for name in OPTIONS_BUT_HEADERS {
+        if present_value(&out, name).is_none() {
+            if let Some(v) = present_value(base, name) {
+                set(&out, name, &v);
+            }
+        }
+    }
     let mut heads = Vec::new();
     for level in [base, top] {
         match get(level, "headers") {
@@ -159,9 +180,9 @@ fn present(object: &JsValue, key: &'static str) -> Option<Loose> {
     }
 }
 
-/// `object[key]` itself unless absent (`undefined` or `null`), for the options that are not
-/// scalars: read once. The options object is `Object.assign`'s copy, so reading cannot throw; if
-/// it did, the value would count as `undefined`, which each of these options refuses.
+/// `object[key]` itself unless absent (`undefined` or `null`): read once. Only ever given a copy
+/// of the options (`Object.assign`'s, or `configure`'s), so reading cannot throw; if it did, the
+/// value would be `undefined`, which each option refuses.
 fn present_value(object: &JsValue, key: &'static str) -> Option<JsValue> {
     match get(object, key) {
         Some(v) if v.is_undefined() || v.is_null() => None,

@@ -536,6 +536,12 @@ async fn configure_sets_defaults_that_calls_override() {
     let o = js(r#"{"headers":{}}"#);
     set(&o, "headers", &headers_instance("x-request-tag", "t2"));
     ok(case_request(&case), o).await;
+    // A call's `undefined` or `null` option is not given: the configured value stands.
+    let o = js(r#"{"relayUrl":null,"timeoutMs":null,"signal":null,"headers":null}"#);
+    set(&o, "retries", &JsValue::UNDEFINED);
+    ok(case_request(&case), o.clone()).await;
+    set(&o, "relayUrl", &JsValue::UNDEFINED);
+    ok(case_request(&case), o).await;
     // A per-call relay URL wins over the configured one.
     let o = js(r#"{"retries":0}"#);
     set(&o, "relayUrl", &down_relay().into());
