@@ -133,10 +133,36 @@ pub fn precheck(body: &[u8]) -> Result<&str, BodyProblem> {
 /// Parses a body into Feishu's envelope with `serde_json` (native callers).
 pub fn parse_envelope(body: &[u8]) -> Result<Envelope, BodyProblem> {
     let text = precheck(body)?;
-    serde_json::from_str(text).map_err(|e| match e.classify() {
-        serde_json::error::Category::Eof => BodyProblem::Truncated,
-        serde_json::error::Category::Data => BodyProblem::WrongShape(e.to_string()),
-        _ => BodyProblem::NotJson,
+    serde_json::from_str(text).or_else(|e| match e.classify() {
+        serde_json::error::Category::Eof => Err(BodyProblem::Truncated),
+        serde_json::error::Category::Data => {
+            error_envelope(text).ok_or_else(|| BodyProblem::WrongShape(e.to_string()))
+        }
+        _ => Err(BodyProblem::NotJson),
+    })
+}
+
+/// An error reply whose `msg`, `data` or `error` has an odd shape, read for its code alone, as the
+/// browser reads one (`js_reply`): the code is what a person acts on, and none of those fields is
+/// needed to act on it. `None` unless the body is a JSON object with a non-zero integer `code`.
+fn error_envelope(text: &str) -> Option<Envelope> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let code = value.get("code")?;
+    let code = code.as_i64().or_else(|| {
+        let n = code.as_f64()?;
+        (n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0).then_some(n as i64)
+    });
+    Some(Envelope {
+        code: code.filter(|c| *c != 0)?,
+        msg: value
+            .get("msg")
+            .and_then(|m| m.as_str())
+            .unwrap_or_default()
+            .to_owned(),
+        data: None,
+        error: value
+            .get("error")
+            .and_then(|e| serde_json::from_value(e.clone()).ok()),
     })
 }
 
@@ -246,6 +272,21 @@ mod tests {
             assert_eq!(api.msg, entry.feishu_msg);
             assert_eq!(err.http_status(), Some(entry.http_status));
         }
+    }
+
+    #[test]
+    fn an_error_reply_keeps_its_code_whatever_shape_the_rest_has() {
+        for body in [
+            r#"{"code":1220004,"msg":"x","data":[]}"#,
+            r#"{"code":1220004,"msg":5,"error":"oops"}"#,
+            r#"{"code":1220004.0,"data":"?","error":{"log_id":7}}"#,
+        ] {
+            let err = decode_bytes(&meta(400), body.as_bytes()).unwrap_err();
+            assert_eq!((err.kind(), err.code()), ("api", Some(1220004)), "{body}");
+        }
+        // A success is held to its shape: its list is what the page shows.
+        let odd_success = decode_bytes(&meta(200), br#"{"code":0,"msg":"ok","data":"?"}"#);
+        assert_eq!(problem_of(odd_success), ("decode", "wrong_shape"));
     }
 
     #[test]

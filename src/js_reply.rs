@@ -105,6 +105,9 @@ pub(crate) fn envelope(value: &JsValue) -> Shape<(Envelope, JsValue)> {
         .as_ref()
         .and_then(integer)
         .ok_or_else(|| wrong("code", "an integer"))?;
+    if code != 0 {
+        return Ok((error_envelope(value, code), Array::new().into()));
+    }
     let list = match opt_record(value, "data")? {
         Some(data) => punches(&data)?,
         None => Array::new().into(),
@@ -120,6 +123,18 @@ pub(crate) fn envelope(value: &JsValue) -> Shape<(Envelope, JsValue)> {
         error,
     };
     Ok((envelope, list))
+}
+
+/// An error reply, read leniently: its code is what a person acts on, and an odd `msg`, `data` or
+/// `error` beside it (none of which an error needs) must not turn it into a decode error.
+fn error_envelope(value: &JsValue, code: i64) -> Envelope {
+    let error = opt_record(value, "error").ok().flatten();
+    Envelope {
+        code,
+        msg: opt_string(value, "msg").ok().flatten().unwrap_or_default(),
+        data: None,
+        error: error.and_then(|e| error_detail(&e).ok()),
+    }
 }
 
 /// `data.user_allowed_remedys` (or the old `user_allowed_remedy_times`), every entry checked.

@@ -221,4 +221,39 @@ async fn requests_and_odd_replies() {
 
     let (result, _) = exchange(200, r#"{"code":0,"msg":"ok"}"#, o()).await;
     result.expect("still working");
+
+    every_catalogue_code(&o).await;
+}
+
+/// Every code of the catalogue (the endpoint's, the platform's and the relay's own) arrives as an
+/// `api` RemedyError with its entry's status, category, texts and retry advice; an error reply
+/// keeps its code even when its other fields have odd shapes.
+async fn every_catalogue_code(o: &dyn Fn() -> JsValue) {
+    use feishu_remedy::catalogue::{ENTRIES, NOTHING_TO_CORRECT};
+    for entry in ENTRIES {
+        let c = entry.code;
+        let body = format!(r#"{{"code":{c},"msg":"m{c}","error":{{"troubleshooter":"t{c}"}}}}"#);
+        let e = exchange(entry.http_status, &body, o()).await.0;
+        let e = expect_kind(&e.expect_err("an error code"), "api");
+        let status = f64::from(entry.http_status);
+        assert_eq!(num_at(&e, "code"), Some(c as f64));
+        assert_eq!(num_at(&e, "httpStatus"), Some(status), "{c}");
+        let category = entry.category.as_str();
+        assert_eq!(text_at(&e, "category").as_deref(), Some(category), "{c}");
+        assert_eq!(at(&e, "retryable").as_bool(), Some(entry.retryable), "{c}");
+        assert_eq!(text_at(&e, "meaning.zh").as_deref(), Some(entry.meaning.zh));
+        assert_eq!(text_at(&e, "hint.en").as_deref(), Some(entry.action.en));
+        assert_eq!(text_at(&e, "msg"), Some(format!("m{c}")));
+        assert_eq!(text_at(&e, "troubleshooter"), Some(format!("t{c}")));
+        assert_eq!(text_at(&e, "logId").as_deref(), Some("FAKE-LOG"));
+        let nothing = at(&e, "nothingToCorrect").as_bool();
+        assert_eq!(nothing, Some(c == NOTHING_TO_CORRECT), "{c}");
+    }
+    for body in [
+        r#"{"code":1220004,"msg":"x","data":[]}"#,
+        r#"{"code":1220004,"msg":5,"error":"oops"}"#,
+    ] {
+        let e = exchange(400, body, o()).await.0.expect_err(body);
+        assert_eq!(num_at(&expect_kind(&e, "api"), "code"), Some(1220004.0));
+    }
 }
