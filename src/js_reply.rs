@@ -105,35 +105,31 @@ pub(crate) fn envelope(value: &JsValue) -> Shape<(Envelope, JsValue)> {
         .as_ref()
         .and_then(integer)
         .ok_or_else(|| wrong("code", "an integer"))?;
-    if code != 0 {
-        return Ok((error_envelope(value, code), Array::new().into()));
-    }
-    let list = match opt_record(value, "data")? {
-        Some(data) => punches(&data)?,
-        None => Array::new().into(),
+    // A success is held to its whole shape: its list is what the page shows. An error reply is
+    // read for its code, which is what a person acts on: an odd `msg`, `data` or `error` beside it
+    // (none of which is needed to act on it) must not turn it into a decode error.
+    let strict = code == 0;
+    let list = match opt_record(value, "data") {
+        Ok(Some(data)) if strict => punches(&data)?,
+        Err(e) if strict => return Err(e),
+        _ => Array::new().into(),
     };
-    let error = opt_record(value, "error")?
-        .map(|e| error_detail(&e))
-        .transpose()?;
+    let error = opt_record(value, "error").and_then(|e| e.map(|e| error_detail(&e)).transpose());
     let envelope = Envelope {
         code,
-        msg: opt_string(value, "msg")?.unwrap_or_default(),
+        msg: relaxed(strict, opt_string(value, "msg"))?.unwrap_or_default(),
         // The punches travel separately, as `list`.
         data: None,
-        error,
+        error: relaxed(strict, error)?,
     };
     Ok((envelope, list))
 }
 
-/// An error reply, read leniently: its code is what a person acts on, and an odd `msg`, `data` or
-/// `error` beside it (none of which an error needs) must not turn it into a decode error.
-fn error_envelope(value: &JsValue, code: i64) -> Envelope {
-    let error = opt_record(value, "error").ok().flatten();
-    Envelope {
-        code,
-        msg: opt_string(value, "msg").ok().flatten().unwrap_or_default(),
-        data: None,
-        error: error.and_then(|e| error_detail(&e).ok()),
+/// `read` itself for a success; for an error reply, what it read or nothing.
+fn relaxed<T: Default>(strict: bool, read: Shape<T>) -> Shape<T> {
+    match read {
+        Err(_) if !strict => Ok(T::default()),
+        other => other,
     }
 }
 
