@@ -33,7 +33,7 @@ if [ "$(echo "$snippet_dir" | wc -l)" != 1 ]; then
   exit 1
 fi
 sed "s/@SNIPPET_DIR@/$snippet_dir/" npm/index.js >pkg/index.js
-cp npm/index.d.ts npm/package.json npm/README.md pkg/
+cp npm/index.d.ts npm/package.json npm/README.md LICENSE pkg/
 
 # The shipped JavaScript minified (the .d.ts and the README keep the documentation): 0.95 KB less
 # gzipped than the glue with comments stripped. Exported names cannot change; --keep-classnames keeps

@@ -19,12 +19,12 @@ mkdir -p "$work/consumer"
 tarball=$(cd pkg && npm pack --silent --pack-destination "$work")
 echo "test-pkg: packed $tarball ($(wc -c <"$work/$tarball") bytes)"
 
-# Only the whitelisted files: the glue, its snippets, the wasm, the types, the README.
+# Only the whitelisted files: the glue, its snippets, the wasm, the types, the README, the licence.
 listing=$(tar -tzf "$work/$tarball" | sed 's|^package/||' | sort)
-for f in index.js index.d.ts feishu_remedy.js feishu_remedy.d.ts feishu_remedy_bg.wasm package.json README.md; do
+for f in index.js index.d.ts feishu_remedy.js feishu_remedy.d.ts feishu_remedy_bg.wasm package.json README.md LICENSE; do
   grep -qx "$f" <<<"$listing" || { echo "test-pkg: $f missing from the tarball" >&2; exit 1; }
 done
-if grep -vE '^(index\.js|index\.d\.ts|feishu_remedy\.js|feishu_remedy\.d\.ts|feishu_remedy_bg\.wasm|package\.json|README\.md|snippets/.*)$' <<<"$listing"; then
+if grep -vE '^(index\.js|index\.d\.ts|feishu_remedy\.js|feishu_remedy\.d\.ts|feishu_remedy_bg\.wasm|package\.json|README\.md|LICENSE|snippets/.*)$' <<<"$listing"; then
   echo "test-pkg: unexpected files in the tarball (above)" >&2
   exit 1
 fi

@@ -80,7 +80,7 @@ export interface RelayOptions {
   /** Time limit of a whole call, retries included, in ms (1 to 600000). Default 10000. In a range query, of each day's call. */
   timeoutMs?: number;
   /** Extra request headers, e.g. a bearer key or CSRF token for the relay. */
-  headers?: Record<string, string> | Headers;
+  headers?: Record<string, string> | Headers | Map<string, string>;
   credentials?: RelayCredentials;
   /** Cancels the call (or the whole range). */
   signal?: AbortSignal | null;

@@ -153,9 +153,10 @@ fn overlay(base: &JsValue, top: &JsValue) -> Checked<Object> {
     Ok(out)
 }
 
-/// A `Headers` instance as a plain object (its entries are not own properties); others as given.
+/// A `Headers` or `Map` instance as a plain object (their entries are not own properties, so read
+/// as given they would silently send nothing); others as given.
 fn plain_headers(v: JsValue) -> JsValue {
-    if v.is_instance_of::<HeadersClass>() {
+    if v.is_instance_of::<HeadersClass>() || v.is_instance_of::<js_sys::Map>() {
         from_entries(&v).unwrap_or(v)
     } else {
         v

@@ -81,6 +81,17 @@ async fn requests_and_odd_replies() {
         text_at(&sent, "init.headers.content-type").as_deref(),
         Some("application/json; charset=utf-8")
     );
+    // A `Map` is read by its entries, not as an object with no fields.
+    let map = js_sys::Map::new();
+    map.set(&"X-A".into(), &"from a map".into());
+    let call = js("{}");
+    set(&call, "headers", &map);
+    let (result, sent) = exchange(200, r#"{"code":0,"msg":"ok"}"#, call).await;
+    result.expect("success");
+    assert_eq!(
+        text_at(&sent, "init.headers.x-a").as_deref(),
+        Some("from a map")
+    );
     configure(js("{}")).expect("reset");
 
     // Lists: missing, null and the old key all come out as `user_allowed_remedys`.
