@@ -188,7 +188,9 @@ pub enum Problem {
     },
     /// Not an absolute http(s) URL.
     NotAUrl,
-    /// The body is not a JSON object.
+    /// The body is not JSON at all (a syntax error, cut off, a number no double holds).
+    NotJson,
+    /// The body is JSON, but not an object.
     NotJsonObject,
 }
 
@@ -209,6 +211,7 @@ impl Problem {
             Problem::RangeReversed => "range_reversed",
             Problem::RangeTooLong { .. } => "range_too_long",
             Problem::NotAUrl => "not_a_url",
+            Problem::NotJson => "not_json",
             Problem::NotJsonObject => "not_json_object",
         }
     }
@@ -247,6 +250,7 @@ impl Problem {
             ])
             .into(),
             Problem::NotAUrl => "must be an absolute http or https URL".into(),
+            Problem::NotJson => "must be valid JSON".into(),
             Problem::NotJsonObject => "must be a JSON object".into(),
         }
     }
@@ -283,6 +287,7 @@ impl Problem {
             ])
             .into(),
             Problem::NotAUrl => "必须是以 http 或 https 开头的完整网址".into(),
+            Problem::NotJson => "必须是有效的 JSON".into(),
             Problem::NotJsonObject => "必须是 JSON 对象".into(),
         }
     }
@@ -440,7 +445,7 @@ pub fn wire_query(employee_type_param: Option<&str>, body: &[u8]) -> Checked<Rem
     let et = employee_type_param.map_or(Loose::Missing, |s| Loose::Text(s.to_owned()));
     let et = employee_type(&et)?;
     let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| ValidationError::new(Field::Request, Problem::NotJsonObject))?;
+        .map_err(|_| ValidationError::new(Field::Request, Problem::NotJson))?;
     let obj = value
         .as_object()
         .ok_or(ValidationError::new(Field::Request, Problem::NotJsonObject))?;
@@ -635,7 +640,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.user_id.as_str(), "E1001");
-        let cases: [(Option<&str>, &[u8], Field, &str); 7] = [
+        let cases: [(Option<&str>, &[u8], Field, &str); 8] = [
             (
                 None,
                 br#"{"user_id":"a","remedy_date":20240229}"#,
@@ -648,11 +653,12 @@ mod tests {
                 Field::EmployeeType,
                 "not_allowed",
             ),
+            (Some("employee_id"), b"<html>", Field::Request, "not_json"),
             (
                 Some("employee_id"),
-                b"<html>",
+                br#"{"user_id":"a","#,
                 Field::Request,
-                "not_json_object",
+                "not_json",
             ),
             (
                 Some("employee_id"),
@@ -676,7 +682,7 @@ mod tests {
                 Some("employee_id"),
                 br#"{"user_id":"a","remedy_date":1e400}"#,
                 Field::Request,
-                "not_json_object",
+                "not_json",
             ),
         ];
         for (et, body, field, code) in cases {

@@ -48,9 +48,18 @@ async fn run(cli: Cli) -> ExitCode {
 
 /// `--sim-only`: the simulation alone on `--listen`, accepting the simulated app's credentials.
 async fn run_sim_only(cli: &Cli) -> ExitCode {
+    // Checked first: with no environment given below, a set app id would otherwise be reported
+    // as missing its secret.
+    if cli
+        .app_id
+        .as_deref()
+        .is_some_and(|id| !id.trim().is_empty())
+    {
+        return fail("--sim-only runs the simulation alone: unset FEISHU_APP_ID");
+    }
     let sim_config = match config::Config::from_cli(cli, |_| None).map(|c| c.upstream) {
         Ok(relay::UpstreamChoice::Simulation(s)) => s,
-        Ok(_) => return fail("--sim-only ignores FEISHU_APP_ID: unset it"),
+        Ok(_) => return fail("--sim-only runs the simulation alone: unset FEISHU_APP_ID"),
         Err(e) => return fail(&e.to_string()),
     };
     let running = match sim::start(sim_config, cli.listen).await {

@@ -68,21 +68,25 @@ impl fmt::Debug for Token {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
     /// The token endpoint answered with an error code (wrong app id or secret, app disabled…).
-    #[error("Feishu refused the app credentials (code {code}: {msg})")]
+    #[error("Feishu refused the app credentials (code {code}: {msg}{})", LogIdSuffix(.log_id))]
     Refused {
         /// Feishu's code.
         code: i64,
         /// Feishu's message.
         msg: String,
+        /// The token reply's `X-Tt-Logid`: what Feishu support asks for.
+        log_id: Option<String>,
     },
     /// The token endpoint answered with an error code that is not about the credentials (its
     /// rate limit, an internal error): the credentials may be fine, and a later try may work.
-    #[error("the token endpoint failed (code {code}: {msg})")]
+    #[error("the token endpoint failed (code {code}: {msg}{})", LogIdSuffix(.log_id))]
     Failed {
         /// Feishu's code.
         code: i64,
         /// Feishu's message.
         msg: String,
+        /// The token reply's `X-Tt-Logid`.
+        log_id: Option<String>,
     },
     /// No connection, or the connection broke.
     #[error("the token endpoint could not be reached")]
@@ -96,6 +100,27 @@ pub enum TokenError {
     /// Feishu handed back the token it had just called invalid; retrying with it would be futile.
     #[error("Feishu handed back the token it had just refused")]
     SameTokenAgain,
+}
+
+/// `; Feishu log id …` when there is one: in the relay's log line and in its reply's `msg`, so an
+/// operator can hand Feishu support the id of the token call that failed.
+struct LogIdSuffix<'a>(&'a Option<String>);
+
+impl fmt::Display for LogIdSuffix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, "; Feishu log id {id}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The reply's `X-Tt-Logid`, only when it looks like one (printable ASCII, at most 128 bytes): it
+/// goes into log lines and messages, where a hostile value must not forge anything.
+fn feishu_log_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let id = headers.get("x-tt-logid")?.to_str().ok()?.trim();
+    let plausible = (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic());
+    plausible.then(|| id.to_owned())
 }
 
 struct Cached {
@@ -248,7 +273,7 @@ impl TokenManager {
 
     async fn fetch(&self) -> Result<Token, TokenError> {
         let started = Instant::now();
-        let (status, body) = self.post_credentials().await?;
+        let (status, log_id, body) = self.post_credentials().await?;
         let reply: TokenReply =
             serde_json::from_slice(&body).map_err(|_| TokenError::BadReply { status })?;
         if reply.code != 0 {
@@ -257,9 +282,9 @@ impl TokenManager {
                 .replace(self.app.app_secret.expose(), "[redacted]");
             let code = reply.code;
             return Err(if refuses_credentials(code) {
-                TokenError::Refused { code, msg }
+                TokenError::Refused { code, msg, log_id }
             } else {
-                TokenError::Failed { code, msg }
+                TokenError::Failed { code, msg, log_id }
             });
         }
         let (Some(value), Some(expire)) = (reply.tenant_access_token, reply.expire) else {
@@ -296,7 +321,8 @@ impl TokenManager {
         Ok(token)
     }
 
-    async fn post_credentials(&self) -> Result<(u16, Vec<u8>), TokenError> {
+    /// The token endpoint's status, log id and body.
+    async fn post_credentials(&self) -> Result<(u16, Option<String>, Vec<u8>), TokenError> {
         let body = serde_json::json!({
             "app_id": self.app.app_id,
             "app_secret": self.app.app_secret.expose(),
@@ -310,6 +336,7 @@ impl TokenManager {
             .await
             .map_err(|_| TokenError::Unreachable)?;
         let status = response.status().as_u16();
+        let log_id = feishu_log_id(response.headers());
         let mut bytes = Vec::new();
         while let Some(chunk) = response
             .chunk()
@@ -321,7 +348,7 @@ impl TokenManager {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok((status, bytes))
+        Ok((status, log_id, bytes))
     }
 }
 

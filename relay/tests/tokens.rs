@@ -300,6 +300,8 @@ async fn wrong_credentials_give_502_naming_the_cause_not_the_secret() {
             text.contains(&catalogue::BAD_CREDENTIALS.to_string()),
             "{text}"
         );
+        // The token reply's own log id, for Feishu support (the simulation's start with a date).
+        assert!(text.contains("; Feishu log id 20"), "{text}");
         assert!(!text.contains(WRONG_SECRET));
         assert!(reply
             .headers
