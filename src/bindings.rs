@@ -95,8 +95,13 @@ export interface RelayOptions {
 export interface RangeOptions extends Partial<RelayOptions> {
   /** Days asked at once, 1 to 16. Default 4. */
   concurrency?: number;
-  /** Called after every day with the number of days done and the total. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called after every day with the number of days done, the total, and that day's result (the
+   * same object the final array holds), so a page can show days as they come and keep them if it
+   * cancels. Calls without a day: for a day cut short by `signal`, and, when the range stops
+   * early, a last one that brings `done` to `total`.
+   */
+  onProgress?: (done: number, total: number, day?: DayResult) => void;
 }
 
 /** What became of one day of a range; `date` is yyyyMMdd. */

@@ -173,6 +173,12 @@ impl RangePlan {
         }
     }
 
+    /// Day `i`'s date and outcome, once it has one.
+    pub fn answered(&self, i: usize) -> Option<(RemedyDate, &DayOutcome)> {
+        let outcome = self.outcomes.get(i)?.as_ref()?;
+        Some((self.query.from.add_days(i as i64)?, outcome))
+    }
+
     /// Stops the range because the caller cancelled; unanswered days become `aborted` errors.
     pub fn abort(&mut self, reason: RemedyError) {
         self.aborted = Some(Rc::new(reason));

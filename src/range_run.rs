@@ -1,7 +1,8 @@
 //! A range query in Rust async: `concurrency` workers share one [`RangePlan`] (which day next,
 //! when to stop early), each asking a day with [`client::run`] and recording its final answer,
-//! with `onProgress` after every day. Only the plan decides: a day that answers 1226502 (group
-//! forbids) or 1226504 (quota used up), or an abort, stops the rest.
+//! with `onProgress(done, total, day)` after every day, so a page can show each day as it comes
+//! (and keep what came when the caller cancels). Only the plan decides: a day that answers
+//! 1226502 (group forbids) or 1226504 (quota used up), or an abort, stops the rest.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -24,8 +25,9 @@ struct Range {
     /// `None` once finished.
     plan: RefCell<Option<RangePlan>>,
     relay: Resolved,
-    /// By day: the punches of an `ok` answer, as the browser parsed them.
-    lists: RefCell<Vec<JsValue>>,
+    /// By day: its result object once answered (given to `onProgress`, and the same object in the
+    /// final array), else `undefined`.
+    days: RefCell<Vec<JsValue>>,
     done: Cell<u32>,
     total: u32,
     on_progress: Option<Function>,
@@ -38,7 +40,7 @@ pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> 
     let range = Rc::new(Range {
         plan: RefCell::new(Some(RangePlan::new(query))),
         relay,
-        lists: RefCell::new(vec![JsValue::UNDEFINED; total]),
+        days: RefCell::new(vec![JsValue::UNDEFINED; total]),
         done: Cell::new(0),
         total: total as u32,
         on_progress: extras.on_progress,
@@ -64,9 +66,9 @@ pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> 
 async fn worker(range: &Range) {
     while let Some((i, day)) = range.next_day() {
         let result = client::run(&range.relay, &day).await;
-        range.record(i, result);
+        let day = range.record(i, result);
         range.done.set(range.done.get() + 1);
-        range.progress();
+        range.progress(&day);
     }
 }
 
@@ -75,29 +77,38 @@ impl Range {
         self.plan.borrow_mut().as_mut()?.next_day()
     }
 
-    /// Records a day's final answer; an abort stops the plan.
-    fn record(&self, i: usize, result: Result<Reply, RemedyError>) {
+    /// Records a day's final answer and returns the day's result object: `undefined` once the
+    /// range has ended, and for a day cut short by the caller's abort, which is no answer (the
+    /// abort stops the plan). No page code runs while the plan is borrowed.
+    fn record(&self, i: usize, result: Result<Reply, RemedyError>) -> JsValue {
         let mut plan = self.plan.borrow_mut();
         let Some(plan) = plan.as_mut() else {
-            return;
+            return JsValue::UNDEFINED;
         };
         if matches!(result, Err(RemedyError::Aborted)) {
             plan.abort(RemedyError::Aborted);
+            return JsValue::UNDEFINED;
         }
-        let result = result.map(|reply| {
-            if let Some(slot) = self.lists.borrow_mut().get_mut(i) {
-                *slot = reply.list;
-            }
-            reply.response
-        });
+        let (result, list) = match result {
+            Ok(reply) => (Ok(reply.response), reply.list),
+            Err(e) => (Err(e), JsValue::UNDEFINED),
+        };
         plan.record(i, result);
+        let Some((date, outcome)) = plan.answered(i) else {
+            return JsValue::UNDEFINED;
+        };
+        let day = day_to_js(date.yyyymmdd(), outcome, list);
+        if let Some(slot) = self.days.borrow_mut().get_mut(i) {
+            *slot = day.clone();
+        }
+        day
     }
 
-    /// `onProgress(done, total)`; its throwing is not the range's failure.
-    fn progress(&self) {
+    /// `onProgress(done, total, day)`; its throwing is not the range's failure.
+    fn progress(&self, day: &JsValue) {
         if let Some(f) = &self.on_progress {
             let done = JsValue::from(self.done.get());
-            let _ = f.call2(&JsValue::UNDEFINED, &done, &JsValue::from(self.total));
+            let _ = f.call3(&JsValue::UNDEFINED, &done, &JsValue::from(self.total), day);
         }
     }
 
@@ -109,15 +120,21 @@ impl Range {
         }
         if self.done.get() < self.total {
             self.done.set(self.total);
-            self.progress();
+            self.progress(&JsValue::UNDEFINED);
         }
         let out = Array::new();
         let Some(plan) = self.plan.take() else {
             return Ok(out.into());
         };
-        let lists = self.lists.take();
-        for ((date, outcome), list) in plan.finish().into_iter().zip(lists) {
-            out.push(&day_to_js(date.yyyymmdd(), outcome, list));
+        // Answered days as already given to `onProgress`; the others (skipped) made now.
+        let days = self.days.take();
+        for ((date, outcome), day) in plan.finish().into_iter().zip(days) {
+            let day = if day.is_undefined() {
+                day_to_js(date.yyyymmdd(), &outcome, JsValue::UNDEFINED)
+            } else {
+                day
+            };
+            out.push(&day);
         }
         Ok(out.into())
     }
@@ -127,8 +144,8 @@ fn text_or_null(v: Option<&str>) -> JsValue {
     v.map_or(JsValue::NULL, JsValue::from_str)
 }
 
-/// One day of a range: `{ date, status, ... }`.
-fn day_to_js(date: u32, outcome: DayOutcome, list: JsValue) -> JsValue {
+/// One day of a range: `{ date, status, ... }`; `list` is an `ok` day's punches.
+fn day_to_js(date: u32, outcome: &DayOutcome, list: JsValue) -> JsValue {
     let day = Object::new();
     set(&day, "date", &JsValue::from(date));
     set(&day, "status", &JsValue::from_str(outcome.status()));
@@ -138,8 +155,8 @@ fn day_to_js(date: u32, outcome: DayOutcome, list: JsValue) -> JsValue {
             set(&day, "logId", &text_or_null(response.log_id.as_deref()));
         }
         DayOutcome::NothingToCorrect(e) => set(&day, "logId", &text_or_null(e.log_id())),
-        DayOutcome::Failed(e) => set(&day, "error", &error_to_js(&e)),
-        DayOutcome::Skipped(e) => set(&day, "reason", &error_to_js(&e)),
+        DayOutcome::Failed(e) => set(&day, "error", &error_to_js(e)),
+        DayOutcome::Skipped(e) => set(&day, "reason", &error_to_js(e)),
     }
     day.into()
 }

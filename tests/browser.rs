@@ -651,6 +651,19 @@ async fn a_month_answers_every_day_in_order() {
     let last = calls.get(calls.length() - 1);
     assert_eq!(num_at(&last, "0"), Some(days.length() as f64));
     assert_eq!(num_at(&last, "1"), Some(days.length() as f64));
+    // Each call brings its day: the very object the final array holds for that date.
+    let mut seen = Vec::new();
+    for call in calls.iter() {
+        let day = at(&call, "2");
+        let date = num_at(&day, "date").expect("a day with each call");
+        let i = result.iter().position(|d| num_at(&d, "date") == Some(date));
+        let i = i.expect("a date of the range") as u32;
+        assert!(js_sys::Object::is(&day, &result.get(i)), "{date}");
+        seen.push(date as u32);
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len() as u32, days.length(), "every day once");
 }
 
 #[wasm_bindgen_test]
@@ -686,6 +699,13 @@ async fn a_group_that_forbids_corrections_stops_the_range() {
         num_at(&last, "0"),
         Some(days.length() as f64),
         "progress reaches the end"
+    );
+    // Skipped days were never answered: the call that accounts for them brings no day.
+    assert!(at(&last, "2").is_undefined());
+    assert_eq!(
+        calls.length() as usize,
+        first_error + 2,
+        "answered days, then the end"
     );
 }
 

@@ -4,7 +4,7 @@
 import { h, replace } from "./dom.js";
 import { t, defaultLang } from "./i18n.js";
 import { isoToInt, monthRange, todayIso, formatDate, formatMonth } from "./dates.js";
-import { entriesView, errorView, calendarView, dayDetailView, summaryText } from "./view.js";
+import { entriesView, errorView, calendarView, dayDetailView, summaryText, updateDayCell } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -131,6 +131,28 @@ function fieldError(id, key) {
   return id;
 }
 
+/**
+ * A validation RemedyError about what the form sent, shown at its field in the page's own words
+ * (the module names wire fields such as `data.user_id`). Returns whether it was one.
+ */
+function markFieldFromError(err) {
+  if (!err || err.kind !== "validation") return false;
+  const problem = err.problem;
+  if (err.field === "data.user_id") {
+    const key = problem === "too_long" ? "userIdTooLong"
+      : problem === "empty" || problem === "missing" ? "needUserId"
+        : problem === "control_character" || problem === "not_unicode" ? "userIdBadChars"
+          : "userIdInvalid";
+    fieldError("user-id", key);
+    return true;
+  }
+  if (["data.remedy_date", "data.from", "data.to"].includes(err.field)) {
+    fieldError(mode() === "day" ? "date" : "month", "dateInvalid");
+    return true;
+  }
+  return false;
+}
+
 function clearFieldErrors() {
   for (const el of document.querySelectorAll(".field-error")) {
     el.hidden = true;
@@ -187,8 +209,16 @@ async function queryDay(q) {
     else outcome = err && err.nothingToCorrect ? { nothing: true } : { error: err };
   }
   if (!finish(controller)) return;
+  if (outcome.error && markFieldFromError(outcome.error)) return clearResults();
   state.view = { kind: "day", q, ...outcome };
   render();
+}
+
+/** No results to show: the form says what is wrong. */
+function clearResults() {
+  state.view = null;
+  $("results").hidden = true;
+  $("status").textContent = "";
 }
 
 async function queryMonth(q) {
@@ -198,8 +228,11 @@ async function queryMonth(q) {
   render();
   showProgress(0, state.view.total);
   const request = { params: q.params, data: { user_id: q.userId, from, to } };
-  const onProgress = (done, total) => {
-    if (state.controller === controller) showProgress(done, total);
+  // Each day is drawn as it comes; a cancelled month keeps the days it had.
+  const onProgress = (done, total, day) => {
+    if (state.controller !== controller) return;
+    showProgress(done, total);
+    if (day) showDayResult(state.view, day);
   };
   let outcome;
   try {
@@ -209,8 +242,17 @@ async function queryMonth(q) {
     outcome = isAbort(err, controller) ? { cancelled: true } : { error: err };
   }
   if (!finish(controller)) return;
+  if (outcome.error && markFieldFromError(outcome.error)) return clearResults();
   state.view = { ...state.view, loading: false, ...outcome };
   render();
+}
+
+/** A month's day that just arrived: its cell, and the panel below if that day is chosen. */
+function showDayResult(v, day) {
+  v.results.set(day.date, day);
+  updateDayCell(state.lang, day.date, day, v.selected, selectDay);
+  const detail = $("day-detail");
+  if (detail && v.selected === day.date) replace(detail, dayDetail(state.lang, v));
 }
 
 /** Only the bar and its text change while a month loads, so focus and the grid stay put. */
@@ -305,15 +347,17 @@ function monthBody(lang, v, label) {
 }
 
 function dayDetail(lang, v) {
-  if (v.loading || v.cancelled) return null;
-  if (!v.selected) return h("p", { class: "help" }, t(lang, "selectDayHint"));
+  if (!v.selected) return v.results.size ? h("p", { class: "help" }, t(lang, "selectDayHint")) : null;
   return [h("h3", {}, formatDate(v.selected, lang)), dayDetailView(lang, v.results.get(v.selected), v.selected, handlers())];
 }
 
-/** Clicking a day shows its table below the grid; focus stays on the day so arrows keep working. */
+/**
+ * Clicking a day shows its table below the grid, also while the month loads (a day not answered
+ * yet shows when it is); focus stays on the day so arrows keep working.
+ */
 function selectDay(day) {
   const v = state.view;
-  if (!v || v.kind !== "month" || v.loading) return;
+  if (!v || v.kind !== "month") return;
   v.selected = day;
   render();
   const button = document.querySelector(`button.day[data-date="${day}"]`);

@@ -103,18 +103,20 @@ function errorFacts(lang, d, onCopy) {
   if (d.msg) row("feishuSays", h("q", { class: "feishu-msg" }, d.msg));
   if (d.code !== undefined && d.code !== null) row("errorCode", h("code", {}, String(d.code)));
   if (d.httpStatus) row("httpStatus", h("code", {}, String(d.httpStatus)));
-  if (d.logId) row("logId", logIdView(lang, d.logId, onCopy));
+  // The relay's own refusals carry its request id (`relay-…`), which Feishu support cannot use.
+  const relayId = typeof d.logId === "string" && d.logId.startsWith("relay-");
+  if (d.logId) row(relayId ? "relayRequestId" : "logId", logIdView(lang, d.logId, onCopy, relayId));
   if (d.troubleshooter) row("troubleshooter", troubleshooterView(d.troubleshooter));
   return rows.length ? h("dl", { class: "facts" }, rows) : null;
 }
 
-function logIdView(lang, logId, onCopy) {
+function logIdView(lang, logId, onCopy, relayId) {
   const button = h("button", { type: "button", class: "copy secondary" }, t(lang, "copy"));
   if (onCopy) button.addEventListener("click", () => onCopy(logId, button));
   return h("span", { class: "logid" },
     h("code", { class: "logid-value" }, logId), " ", button,
     h("span", { class: "copy-status", role: "status" }),
-    h("span", { class: "help" }, t(lang, "logIdHelp")));
+    h("span", { class: "help" }, t(lang, relayId ? "relayRequestIdHelp" : "logIdHelp")));
 }
 
 /** The hosts whose troubleshooting links the page turns into links: Feishu's and Lark's own. */
@@ -182,6 +184,19 @@ export function calendarView(lang, { days, results, selected, monthLabel, onSele
   }
   grid.addEventListener("keydown", (ev) => moveFocus(ev, grid));
   return grid;
+}
+
+/**
+ * Redraws one day's cell as its result arrives, leaving the rest of the grid (and focus) alone.
+ */
+export function updateDayCell(lang, day, result, selected, onSelect) {
+  const old = document.querySelector(`button.day[data-date="${day}"]`);
+  if (!old) return;
+  const b = dayButton(lang, day, result, day === selected, old.tabIndex === 0, onSelect);
+  if (old.hasAttribute("aria-current")) b.setAttribute("aria-current", "date");
+  const focused = document.activeElement === old;
+  old.replaceWith(b);
+  if (focused) b.focus();
 }
 
 function dayButton(lang, day, result, isSelected, isFocusable, onSelect) {

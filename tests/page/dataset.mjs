@@ -129,6 +129,8 @@ export const DATA = {
   rateLimited: { ...dayCase("rate_limited"), label: "rate-limited" },
   // sim_429_once: the 1st request of a (user, day) gets 429 + 99991400, the 2nd the day's rows.
   rateLimitedOnce: dayCase("rate_limited_once"),
+  // sim_html_502: a proxy's HTML error page (HTTP 502), no Feishu reply.
+  html502: dayCase("html_502"),
   month: { ...month, open },
   monthForbidden: monthCase("month_group_forbids"),
 };

@@ -113,6 +113,34 @@ test("the form refuses an empty user id and says why, beside the field", async (
   await finish(ctx, page, "form-empty-user-id");
 });
 
+test("the module's refusal of a user id is shown at the field, in the page's words", async () => {
+  const ctx = await openPage();
+  const { page } = ctx;
+  // A tab passes the form's own check (it is not blank) but no ID may contain one.
+  await page.fill("#user-id", "E10\t01");
+  await page.click("#submit");
+  await page.locator("#user-id-error").waitFor();
+  assert.equal(await page.textContent("#user-id-error"), "This user ID contains characters an ID cannot have.");
+  assert.equal(await page.getAttribute("#user-id", "aria-invalid"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "user-id");
+  assert.equal(await page.locator("#results").isHidden(), true, "no results panel");
+  assert.equal(await page.getAttribute("#user-id", "maxlength"), "64", "longer ids cannot be typed");
+  await finish(ctx, page, "form-module-refuses-user-id");
+});
+
+test("a proxy's HTML page: the relay's request id is labelled as the relay's, not Feishu's", async () => {
+  const ctx = await openPage();
+  const { page } = ctx;
+  const c = DATA.html502;
+  await lookUp(page, { userId: c.user, date: c.date, employeeType: c.employeeType });
+  await settled(page, 60000);
+  const f = await facts(page);
+  assert.ok(!("Log ID" in f), `no Feishu log id claimed: ${JSON.stringify(f)}`);
+  assert.match(f["Relay request ID"], /^relay-\S+/);
+  assert.match(f["Relay request ID"], /whoever runs the relay/);
+  await finish(ctx, page, "proxy-html-relay-id");
+});
+
 test("a ?relay= that is not an http(s) URL is refused, and the form stays disabled", async () => {
   const ctx = await openPage({ query: "?relay=javascript:alert(1)", wait: false });
   const { page } = ctx;

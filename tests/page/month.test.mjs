@@ -102,15 +102,22 @@ test("month where the group forbids corrections: the reason, then later days not
   await finish(ctx, page, "month-group-forbids");
 });
 
-test("a month can be cancelled: it stops asking and says so", async () => {
+test("a month fills in day by day; cancelled, it stops asking and keeps the days it had", async () => {
   const ctx = await openPage();
   const { page } = ctx;
   const c = DATA.month;
   const requests = await slowApi(page, 400);
   await lookUp(page, { userId: c.user, month: c.month, employeeType: c.employeeType });
   await page.locator("#cancel").waitFor({ state: "visible" });
-  // Let the first requests start, then cancel.
-  while (requests.length === 0) await sleep(20);
+  // The first days appear in the grid while the rest still load.
+  const answered = page.locator("#results button.day:not(.day-pending)");
+  await answered.first().waitFor();
+  assert.equal(await page.isVisible("#cancel"), true, "still loading");
+  // An answered day opens while the month loads.
+  const first = answered.first();
+  const date = await first.getAttribute("data-date");
+  await first.click();
+  assert.match(await page.textContent("#day-detail h3"), new RegExp(String(Number(date) % 100)));
   await page.click("#cancel");
   await page.locator("#results .notice.warn").waitFor();
   const atCancel = requests.length;
@@ -118,8 +125,16 @@ test("a month can be cancelled: it stops asking and says so", async () => {
   assert.equal(await page.isHidden("#cancel"), true);
   assert.equal(await page.isHidden("#progress"), true);
   assert.ok(atCancel < c.days.length, `only ${atCancel} of the month's days were asked`);
+  const kept = await answered.count();
+  assert.ok(kept >= 1 && kept < c.days.length, `the ${kept} days answered before cancelling stay shown`);
+  // Each kept day says what the simulation answers for it.
+  for (const day of c.days) {
+    const cell = page.locator(`#results button.day[data-date="${day.date}"]:not(.day-pending)`);
+    const text = cellText(day);
+    if (text && (await cell.count())) assert.equal((await cell.locator(".day-status").textContent()).trim(), text);
+  }
   await sleep(1200);
   assert.equal(requests.length, atCancel, "no request after cancelling");
-  assert.equal(await page.locator("#results button.day-ok").count(), 0, "no results were shown");
+  assert.equal(await answered.count(), kept, "nothing changes after cancelling");
   await finish(ctx, page, "month-cancelled");
 });

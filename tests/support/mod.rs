@@ -40,7 +40,7 @@ export function abortLater(ms, reason) {
 }
 export function progressRecorder() {
   const calls = [];
-  const fn = (done, total) => { calls.push([done, total]); };
+  const fn = (done, total, day) => { calls.push([done, total, day]); };
   fn.calls = calls;
   return fn;
 }
