@@ -247,6 +247,34 @@ async function queryMonth(q) {
   render();
 }
 
+/**
+ * Asks one day of the month shown again (its "Try again"), and puts the answer in its cell. The
+ * month's other days stay; a newer query or Cancel supersedes it like any other.
+ */
+async function retryDay(date) {
+  const v = state.view;
+  if (!v || v.kind !== "month" || v.loading) return;
+  const before = v.results.get(date);
+  const controller = begin();
+  v.results.delete(date);
+  render();
+  const request = { params: v.q.params, data: { user_id: v.q.userId, remedy_date: date } };
+  let day;
+  try {
+    const res = await state.mod.queryAllowedRemedys(request, { signal: controller.signal });
+    day = { date, status: "ok", entries: (res.data && res.data.user_allowed_remedys) || [], logId: res.log_id || null };
+  } catch (err) {
+    if (isAbort(err, controller)) day = before;
+    else if (err && err.nothingToCorrect) day = { date, status: "nothing_to_correct", logId: err.logId };
+    else day = { date, status: "error", error: err };
+  }
+  if (!finish(controller) || state.view !== v) return;
+  if (day) v.results.set(date, day);
+  render();
+  const button = document.querySelector(`button.day[data-date="${date}"]`);
+  if (button) button.focus();
+}
+
 /** A month's day that just arrived: its cell, and the panel below if that day is chosen. */
 function showDayResult(v, day) {
   v.results.set(day.date, day);
@@ -348,7 +376,9 @@ function monthBody(lang, v, label) {
 
 function dayDetail(lang, v) {
   if (!v.selected) return v.results.size ? h("p", { class: "help" }, t(lang, "selectDayHint")) : null;
-  return [h("h3", {}, formatDate(v.selected, lang)), dayDetailView(lang, v.results.get(v.selected), v.selected, handlers())];
+  // "Try again" on a day of a month asks that day alone, not the whole month again.
+  const dayHandlers = { ...handlers(), onRetry: () => retryDay(v.selected) };
+  return [h("h3", {}, formatDate(v.selected, lang)), dayDetailView(lang, v.results.get(v.selected), v.selected, dayHandlers)];
 }
 
 /**

@@ -138,3 +138,35 @@ test("a month fills in day by day; cancelled, it stops asking and keeps the days
   assert.equal(await answered.count(), kept, "nothing changes after cancelling");
   await finish(ctx, page, "month-cancelled");
 });
+
+test("a day of a month that failed is asked again alone by its Try again", async () => {
+  const ctx = await openPage();
+  const { page } = ctx;
+  const c = DATA.month;
+  const target = Number(c.open.date.replaceAll("-", ""));
+  // That day's first three requests (the module's try and its two retries) meet a proxy's error
+  // page; every other request goes through.
+  const asked = [];
+  await page.route(API_GLOB, async (route) => {
+    const day = route.request().postDataJSON().remedy_date;
+    asked.push(day);
+    if (day === target && asked.filter((d) => d === target).length <= 3) {
+      await route.fulfill({ status: 502, contentType: "text/html", body: "<html><body>Bad gateway</body></html>" });
+    } else {
+      await route.continue();
+    }
+  });
+  await lookUp(page, { userId: c.user, month: c.month, employeeType: c.employeeType });
+  await settled(page, 60000);
+  const cell = page.locator(`#results button.day[data-date="${target}"]`);
+  assert.match(await cell.getAttribute("class"), /\bday-error\b/);
+  await cell.click();
+  const before = asked.length;
+  await page.locator("#day-detail").getByRole("button", { name: "Try again" }).click();
+  await page.locator(`#results button.day-ok[data-date="${target}"]`).waitFor();
+  assert.deepEqual(asked.slice(before), [target], "only that day was asked again");
+  const rows = await tableRows(page, "#day-detail");
+  assert.deepEqual(rows.map((r) => r.slice(0, 3)), c.open.rows);
+  assert.equal(await page.locator("#results button.day").count(), c.days.length, "the rest of the month stays");
+  await finish(ctx, page, "month-day-retried");
+});
