@@ -160,11 +160,7 @@ pub fn is_punch_time(text: &str) -> bool {
     if b.len() != 16 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
+    let num = |r: std::ops::Range<usize>| digits(&b[r]);
     match (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16)) {
         (Some(y), Some(mo), Some(d), Some(h), Some(mi)) => {
             RemedyDate::from_ymd(y, mo, d).is_ok() && h < 24 && mi < 60
@@ -173,9 +169,84 @@ pub fn is_punch_time(text: &str) -> bool {
     }
 }
 
+/// A few ASCII digits as a number (`None` if any byte is not a digit; callers pass at most 4).
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
+}
+
+/// The months as an HTTP date writes them.
+const HTTP_MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+
+/// An HTTP date in RFC 9110's preferred form, `Sun, 06 Nov 1994 08:49:37 GMT`, as seconds since
+/// 1970-01-01 UTC (negative before). The obsolete RFC 850 and asctime forms, which RFC 9110 only
+/// asks recipients to tolerate, are not read: `None`, like anything else that is not a real time.
+pub fn http_date_secs(text: &str) -> Option<i64> {
+    // A fixed-size array: constant indices need no bounds checks (and link no panic formatting).
+    let b: &[u8; 29] = text.trim_ascii().as_bytes().try_into().ok()?;
+    let separators = [b[3], b[4], b[7], b[11], b[16], b[19], b[22]];
+    let shaped = separators == *b",    ::" && [b[25], b[26], b[27], b[28]] == *b" GMT";
+    if !shaped {
+        return None;
+    }
+    let month = HTTP_MONTHS
+        .iter()
+        .position(|m| **m == [b[8], b[9], b[10]])? as u32
+        + 1;
+    let year = two_digits(b[12], b[13])? * 100 + two_digits(b[14], b[15])?;
+    let date = RemedyDate::from_ymd(year, month, two_digits(b[5], b[6])?).ok()?;
+    let h = two_digits(b[17], b[18])?;
+    let m = two_digits(b[20], b[21])?;
+    let s = two_digits(b[23], b[24])?;
+    // 60: a leap second, which Unix time folds into the next minute.
+    if h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let secs_of_day = i64::from(h * 3600 + m * 60 + s);
+    Some(date.days_since_epoch() * 86_400 + secs_of_day)
+}
+
+/// Two ASCII digits as a number.
+fn two_digits(tens: u8, ones: u8) -> Option<u32> {
+    digits(&[tens, ones])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_dates_in_the_preferred_form() {
+        // RFC 9110's own example, and the first second of 1970.
+        assert_eq!(
+            http_date_secs("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(http_date_secs(" Thu, 01 Jan 1970 00:00:00 GMT "), Some(0));
+        assert_eq!(
+            http_date_secs("Wed, 25 Nov 2026 08:00:03 GMT"),
+            Some(1_795_593_603)
+        );
+        for bad in [
+            "",
+            "3",
+            "Sunday, 06-Nov-94 08:49:37 GMT", // RFC 850
+            "Sun Nov  6 08:49:37 1994",       // asctime
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nvo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 1994 08-49-37 GMT",
+            "Sun, 0é Nov 1994 08:49:37 GMT",
+            "Sun, +6 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(http_date_secs(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn leap_years_follow_the_gregorian_rule() {

@@ -4,6 +4,7 @@
 //! [`precheck`] and [`interpret`] are shared, and [`decode_bytes`] adds `serde_json` for native
 //! callers (the relay, tests). Nothing here panics, whatever the bytes.
 
+use crate::calendar::http_date_secs;
 use crate::catalogue;
 use crate::errors::{ApiError, RemedyError};
 use crate::model::{Envelope, RemedyResponse};
@@ -22,8 +23,10 @@ pub mod header {
     pub const RATELIMIT_RESET: &str = "x-ogw-ratelimit-reset";
     /// The rate-limit window's limit.
     pub const RATELIMIT_LIMIT: &str = "x-ogw-ratelimit-limit";
-    /// The standard way to ask for a wait.
+    /// The standard way to ask for a wait: seconds, or an HTTP date.
     pub const RETRY_AFTER: &str = "retry-after";
+    /// The reply's own clock: what a `Retry-After` date is measured against.
+    pub const DATE: &str = "date";
 }
 
 /// The longest wait a reply may ask for that we honour; a larger value is treated as this.
@@ -42,17 +45,26 @@ pub struct ReplyMeta {
     pub ratelimit_reset: Option<String>,
     /// `Retry-After`.
     pub retry_after: Option<String>,
+    /// `Date`, read only when `Retry-After` is not in seconds (a date needs the reply's clock).
+    pub date: Option<String>,
 }
 
 impl ReplyMeta {
     /// Reads the headers that matter through `get`, which looks a header up by lower-case name.
     pub fn from_headers(status: u16, mut get: impl FnMut(&str) -> Option<String>) -> Self {
+        let retry_after = get(header::RETRY_AFTER);
+        // One header read less on every reply that does not need it.
+        let date = match &retry_after {
+            Some(v) if unsigned(v.trim_ascii()).is_none() => get(header::DATE),
+            _ => None,
+        };
         ReplyMeta {
             status,
             tt_logid: get(header::TT_LOGID),
             request_id: get(header::REQUEST_ID),
             ratelimit_reset: get(header::RATELIMIT_RESET),
-            retry_after: get(header::RETRY_AFTER),
+            retry_after,
+            date,
         }
     }
 
@@ -61,12 +73,23 @@ impl ReplyMeta {
         nonblank(&self.tt_logid).or_else(|| nonblank(&self.request_id))
     }
 
-    /// Seconds to wait: `x-ogw-ratelimit-reset`, else `Retry-After` in its seconds form (an HTTP
-    /// date is ignored), at most [`MAX_RETRY_AFTER_SECS`].
+    /// Seconds to wait: `x-ogw-ratelimit-reset`, else `Retry-After` in seconds, else a
+    /// `Retry-After` date less the reply's `Date` (the server's clock against itself, so a page's
+    /// wrong clock does not matter; without `Date` the date is not used). At most
+    /// [`MAX_RETRY_AFTER_SECS`].
     pub fn retry_after_secs(&self) -> Option<u32> {
         let secs = |v: &Option<String>| unsigned(v.as_deref()?.trim_ascii());
-        let s = secs(&self.ratelimit_reset).or_else(|| secs(&self.retry_after))?;
+        let s = secs(&self.ratelimit_reset)
+            .or_else(|| secs(&self.retry_after))
+            .or_else(|| self.retry_after_date_secs())?;
         Some(s.min(u64::from(MAX_RETRY_AFTER_SECS)) as u32)
+    }
+
+    /// `Retry-After` as a date, seconds after the reply's `Date` (0 when it has passed).
+    fn retry_after_date_secs(&self) -> Option<u64> {
+        let at = http_date_secs(self.retry_after.as_deref()?)?;
+        let now = http_date_secs(self.date.as_deref()?)?;
+        Some(at.saturating_sub(now).max(0) as u64)
     }
 
     fn is_success(&self) -> bool {
@@ -315,11 +338,42 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(m.retry_after_secs(), Some(MAX_RETRY_AFTER_SECS));
-        let m = ReplyMeta {
-            retry_after: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()),
+        // A date counts from the reply's own `Date`; without it, it cannot be read.
+        let date = |retry_after: &str, date: Option<&str>| ReplyMeta {
+            retry_after: Some(retry_after.into()),
+            date: date.map(Into::into),
             ..Default::default()
         };
-        assert_eq!(m.retry_after_secs(), None);
+        let later = "Wed, 21 Oct 2015 07:28:00 GMT";
+        let earlier = "Wed, 21 Oct 2015 07:27:30 GMT";
+        let now = Some(earlier);
+        assert_eq!(date(later, now).retry_after_secs(), Some(30));
+        assert_eq!(date(later, None).retry_after_secs(), None);
+        assert_eq!(date(earlier, Some(later)).retry_after_secs(), Some(0));
+        let far = Some("Wed, 21 Oct 2000 07:27:30 GMT");
+        assert_eq!(
+            date(later, far).retry_after_secs(),
+            Some(MAX_RETRY_AFTER_SECS)
+        );
+        assert_eq!(date("soon", now).retry_after_secs(), None);
+        // Read through `from_headers`: `Date` is asked for only when `Retry-After` is a date.
+        let mut asked = Vec::new();
+        let m = ReplyMeta::from_headers(503, |name| {
+            asked.push(name.to_owned());
+            match name {
+                header::RETRY_AFTER => Some(later.into()),
+                header::DATE => now.map(Into::into),
+                _ => None,
+            }
+        });
+        assert_eq!(m.retry_after_secs(), Some(30));
+        assert!(asked.iter().any(|n| n == header::DATE));
+        let mut asked = Vec::new();
+        ReplyMeta::from_headers(429, |name| {
+            asked.push(name.to_owned());
+            (name == header::RETRY_AFTER).then(|| "2".into())
+        });
+        assert!(!asked.iter().any(|n| n == header::DATE), "{asked:?}");
     }
 
     #[test]

@@ -151,6 +151,18 @@ async fn requests_and_odd_replies() {
         problem_of(exchange(503, "Service Unavailable", o()).await.0, "http"),
         "not_json"
     );
+    // A `Retry-After` date is read against the reply's own `Date`.
+    let fake = fake_fetch(
+        503,
+        "Service Unavailable",
+        &js(
+            r#"{"retry-after":"Wed, 25 Nov 2026 08:00:03 GMT","date":"Wed, 25 Nov 2026 08:00:00 GMT"}"#,
+        ),
+    );
+    let e = query(one_day(), o()).await;
+    restore(&fake);
+    let e = expect_kind(&e.expect_err("503"), "http");
+    assert_eq!(num_at(&e, "retryAfterMs"), Some(3000.0));
     let huge = " ".repeat(1 << 21);
     assert_eq!(
         problem_of(exchange(200, &huge, o()).await.0, "decode"),

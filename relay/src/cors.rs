@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 
 /// Headers a page must be able to read: the log ids and the rate-limit hints.
 pub const EXPOSED: &str =
-    "X-Tt-Logid, X-Request-Id, x-ogw-ratelimit-limit, x-ogw-ratelimit-reset, Retry-After";
+    "X-Tt-Logid, X-Request-Id, x-ogw-ratelimit-limit, x-ogw-ratelimit-reset, Retry-After, Date";
 
 /// Request headers allowed when a preflight does not list any.
 const DEFAULT_ALLOWED_HEADERS: &str = "authorization, content-type";
