@@ -123,14 +123,9 @@ fn merged(options: &JsValue) -> Checked<Object> {
 /// only one level is kept as given (not copied), and is read and checked again at every call.
 fn overlay(base: &JsValue, top: &JsValue) -> Checked<Object> {
     let out = assign(&Object::new(), base, top).map_err(|_| unreadable(Field::Options))?;
-    // `Object.assign` copied `top`'s absent values over `base`'s; put `base`'s back. Both are read
-    // from copies (`out`, and `base`, which `configure` made), so no page code runs here.
-    for name in OPTIONS_BUT_HEADERS {
-        if present_value(&out, name).is_none() {
-            if let Some(v) = present_value(base, name) {
-                set(&out, name, &v);
-            }
-        }
+    // A call without options, or nothing configured: nothing for `Object.assign` to have erased.
+    if ![base, top].iter().any(|v| v.is_undefined() || v.is_null()) {
+        restore_absent(&out, base);
     }
     let mut heads = Vec::new();
     for level in [base, top] {
@@ -151,6 +146,19 @@ fn overlay(base: &JsValue, top: &JsValue) -> Checked<Object> {
     };
     set(&out, "headers", &merged);
     Ok(out)
+}
+
+/// `base`'s value for every option `out` has as absent: `Object.assign` copied a call's
+/// `undefined` and `null` over it. Both are copies (`Object.assign`'s, and `configure`'s), so no
+/// page code runs here.
+fn restore_absent(out: &Object, base: &JsValue) {
+    for name in OPTIONS_BUT_HEADERS {
+        if present_value(out, name).is_none() {
+            if let Some(v) = present_value(base, name) {
+                set(out, name, &v);
+            }
+        }
+    }
 }
 
 /// A `Headers` or `Map` instance as a plain object (their entries are not own properties, so read
