@@ -268,8 +268,11 @@ async function retryDay(date) {
     else if (err && err.nothingToCorrect) day = { date, status: "nothing_to_correct", logId: err.logId };
     else day = { date, status: "error", error: err };
   }
-  if (!finish(controller) || state.view !== v) return;
+  const latest = finish(controller);
+  if (state.view !== v) return; // another query replaced the month
+  // Put the day back even when a newer retry superseded this one (its abort brings `before`).
   if (day) v.results.set(date, day);
+  if (!latest) return updateDayCell(state.lang, date, day, v.selected, selectDay);
   render();
   const button = document.querySelector(`button.day[data-date="${date}"]`);
   if (button) button.focus();
@@ -377,7 +380,8 @@ function monthBody(lang, v, label) {
 function dayDetail(lang, v) {
   if (!v.selected) return v.results.size ? h("p", { class: "help" }, t(lang, "selectDayHint")) : null;
   // "Try again" on a day of a month asks that day alone, not the whole month again.
-  const dayHandlers = { ...handlers(), onRetry: () => retryDay(v.selected) };
+  // Not while the month still loads: its query is the one in flight (the button comes with the end).
+  const dayHandlers = { ...handlers(), onRetry: v.loading ? null : () => retryDay(v.selected) };
   return [h("h3", {}, formatDate(v.selected, lang)), dayDetailView(lang, v.results.get(v.selected), v.selected, dayHandlers)];
 }
 

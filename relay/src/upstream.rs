@@ -178,6 +178,8 @@ pub fn is_passed_through(name: &HeaderName) -> bool {
         || n == header::TT_LOGID
         || n == header::REQUEST_ID
         || n == header::RETRY_AFTER
+        // Feishu's clock, which a `Retry-After` date of Feishu's is read against.
+        || n == header::DATE
         || n.starts_with("x-ogw-ratelimit-")
 }
 
@@ -200,6 +202,7 @@ mod tests {
             "x-tt-logid",
             "x-request-id",
             "retry-after",
+            "date",
             "x-ogw-ratelimit-limit",
             "x-ogw-ratelimit-reset",
         ] {

@@ -170,3 +170,36 @@ test("a day of a month that failed is asked again alone by its Try again", async
   assert.equal(await page.locator("#results button.day").count(), c.days.length, "the rest of the month stays");
   await finish(ctx, page, "month-day-retried");
 });
+
+test("retrying a second day while the first is asked again keeps the first day", async () => {
+  const ctx = await openPage();
+  const { page } = ctx;
+  const c = DATA.month;
+  const [a, b] = c.days.filter((d) => d.expect === "ok").map((d) => d.date);
+  assert.ok(a && b, "two days that answer");
+  // Both days fail three times (the module's try and retries); day A's next answer is slow.
+  const asked = [];
+  await page.route(API_GLOB, async (route) => {
+    const day = route.request().postDataJSON().remedy_date;
+    asked.push(day);
+    const n = asked.filter((d) => d === day).length;
+    if ((day === a || day === b) && n <= 3) {
+      await route.fulfill({ status: 502, contentType: "text/html", body: "<html>Bad gateway</html>" });
+    } else {
+      if (day === a) await sleep(1500);
+      await route.continue().catch(() => {});
+    }
+  });
+  await lookUp(page, { userId: c.user, month: c.month, employeeType: c.employeeType });
+  await settled(page, 60000);
+  const retry = async (day) => {
+    await page.locator(`#results button.day[data-date="${day}"]`).click();
+    await page.locator("#day-detail").getByRole("button", { name: "Try again" }).click();
+  };
+  await retry(a);
+  await retry(b); // supersedes A's retry
+  await page.locator(`#results button.day-ok[data-date="${b}"]`).waitFor();
+  const cellA = page.locator(`#results button.day[data-date="${a}"]`);
+  assert.match(await cellA.getAttribute("class"), /\bday-error\b/, "A keeps its earlier answer");
+  await finish(ctx, page, "month-two-retries");
+});
