@@ -7,7 +7,7 @@
 use crate::calendar::http_date_secs;
 use crate::catalogue;
 use crate::errors::{ApiError, RemedyError};
-use crate::model::{Envelope, RemedyResponse};
+use crate::model::{exact_integer, Envelope, RemedyResponse};
 use crate::text::unsigned;
 
 /// Replies larger than this are refused unread: the real ones are a few kilobytes.
@@ -171,10 +171,7 @@ pub fn parse_envelope(body: &[u8]) -> Result<Envelope, BodyProblem> {
 fn error_envelope(text: &str) -> Option<Envelope> {
     let value: serde_json::Value = serde_json::from_str(text).ok()?;
     let code = value.get("code")?;
-    let code = code.as_i64().or_else(|| {
-        let n = code.as_f64()?;
-        (n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0).then_some(n as i64)
-    });
+    let code = code.as_i64().or_else(|| exact_integer(code.as_f64()?));
     Some(Envelope {
         code: code.filter(|c| *c != 0)?,
         msg: value

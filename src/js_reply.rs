@@ -15,13 +15,10 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::decode::BodyProblem;
 use crate::js_input::{get, is_array, key};
-use crate::model::{Envelope, ErrorDetail};
+use crate::model::{exact_integer, Envelope, ErrorDetail};
 use crate::text::cat;
 
 type Shape<T> = Result<T, BodyProblem>;
-
-/// The largest integer a double holds exactly; nothing valid lives above it.
-const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 
 /// The JSON type a field must have.
 #[derive(Clone, Copy)]
@@ -58,9 +55,7 @@ fn present(object: &JsValue, key: &'static str) -> Option<JsValue> {
 }
 
 fn integer(v: &JsValue) -> Option<i64> {
-    v.as_f64()
-        .filter(|n| n.fract() == 0.0 && n.abs() <= MAX_EXACT)
-        .map(|n| n as i64)
+    exact_integer(v.as_f64()?)
 }
 
 /// Checks that each field present on `object` has its type.

@@ -173,13 +173,16 @@ impl Visitor<'_> for IntVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
-        // Exact below 2^53; past that a float is not a meaningful integer.
-        if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 {
-            Ok(v as i64)
-        } else {
-            Err(E::custom("not an integer"))
-        }
+        exact_integer(v).ok_or_else(|| E::custom("not an integer"))
     }
+}
+
+/// A JSON or JavaScript number as the integer it holds: `None` for fractions, `NaN`, infinities
+/// and anything beyond 2^53, where a double no longer holds every integer (nothing valid lives up
+/// there). The one rule for every integer the module reads: wire fields, Feishu's `code`, inputs.
+pub(crate) fn exact_integer(n: f64) -> Option<i64> {
+    // `fract()` of an infinity is `NaN`, so this also refuses infinities.
+    (n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0).then_some(n as i64)
 }
 
 /// Integer fields that Feishu sends as `int`: decoded through [`IntVisitor`] so `1.0` from a

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use crate::calendar::{DateProblem, RemedyDate};
-use crate::model::{EmployeeType, RemedyQuery, UserId};
+use crate::model::{exact_integer, EmployeeType, RemedyQuery, UserId};
 use crate::text::{after_last_byte, cat, decimal, split_at_byte, unsigned};
 
 /// The longest text any field accepts, in UTF-16 units (JavaScript's string length). The browser
@@ -401,11 +401,7 @@ pub fn integer(field: Field, v: &Loose) -> Checked<i64> {
     let Loose::Number(n) = *v else {
         return Err(missing_or_wrong(field, v, "number"));
     };
-    // Beyond 2^53 a double no longer holds every integer; nothing valid lives up there anyway.
-    if !n.is_finite() || n.fract() != 0.0 || n.abs() > 9_007_199_254_740_992.0 {
-        return Err(ValidationError::new(field, Problem::NotAnInteger));
-    }
-    Ok(n as i64)
+    exact_integer(n).ok_or(ValidationError::new(field, Problem::NotAnInteger))
 }
 
 /// A whole number within `min..=max`, for options such as `timeoutMs`.
