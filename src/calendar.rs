@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::text::unsigned_bytes;
+
 /// Why a number is not a usable `yyyyMMdd` date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateProblem {
@@ -169,11 +171,10 @@ pub fn is_punch_time(text: &str) -> bool {
     }
 }
 
-/// A few ASCII digits as a number (`None` if any byte is not a digit; callers pass at most 4).
+/// A few ASCII digits as a number (`None` if any byte is not a digit; callers pass at most 4, so
+/// it fits a `u32`).
 fn digits(b: &[u8]) -> Option<u32> {
-    b.iter().try_fold(0u32, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-    })
+    unsigned_bytes(b).map(|n| n as u32)
 }
 
 /// The months as an HTTP date writes them.

@@ -50,10 +50,15 @@ pub(crate) fn after_last_byte(s: &str, byte: u8) -> &str {
 /// A non-negative decimal integer made only of ASCII digits, or `None` (also on overflow): what
 /// `str::parse::<u64>` accepts except a leading `+`, without its generic parser in the wasm.
 pub(crate) fn unsigned(s: &str) -> Option<u64> {
+    unsigned_bytes(s.as_bytes())
+}
+
+/// [`unsigned`] of bytes: the calendar reads digits out of fixed byte positions.
+pub(crate) fn unsigned_bytes(s: &[u8]) -> Option<u64> {
     if s.is_empty() {
         return None;
     }
-    s.bytes().try_fold(0u64, |n, b| {
+    s.iter().try_fold(0u64, |n, &b| {
         let digit = b.is_ascii_digit().then(|| u64::from(b - b'0'))?;
         n.checked_mul(10)?.checked_add(digit)
     })
