@@ -4,7 +4,7 @@
 import { h, replace } from "./dom.js";
 import { t, defaultLang } from "./i18n.js";
 import { isoToInt, monthRange, todayIso, formatDate, formatMonth } from "./dates.js";
-import { entriesView, errorView, calendarView, dayDetailView, summaryText, updateDayCell } from "./view.js";
+import { errorView, calendarView, dayDetailView, summaryText, updateDayCell } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -194,23 +194,32 @@ function cancel() {
 
 const isAbort = (err, controller) => controller.signal.aborted || (err && err.kind === "aborted");
 
+/**
+ * One day of `q`'s user, as the module's range query reports a day (`{ date, status, … }`), so a
+ * day on its own and a day of a month are shown by the same code.
+ */
+async function askDay(q, date, signal) {
+  const request = { params: q.params, data: { user_id: q.userId, remedy_date: date } };
+  try {
+    const res = await state.mod.queryAllowedRemedys(request, { signal });
+    return { date, status: "ok", entries: (res.data && res.data.user_allowed_remedys) || [], logId: res.log_id || null };
+  } catch (err) {
+    // 1226501 is Feishu's way of saying "all fine that day": good news, not an error.
+    if (err && err.nothingToCorrect) return { date, status: "nothing_to_correct", logId: err.logId };
+    return { date, status: "error", error: err };
+  }
+}
+
+const wasCancelled = (day, controller) => day.status === "error" && isAbort(day.error, controller);
+
 async function queryDay(q) {
   const controller = begin();
   state.view = { kind: "day", q, loading: true };
   render();
-  const request = { params: q.params, data: { user_id: q.userId, remedy_date: q.date } };
-  let outcome;
-  try {
-    const res = await state.mod.queryAllowedRemedys(request, { signal: controller.signal });
-    outcome = { entries: (res.data && res.data.user_allowed_remedys) || [], logId: res.log_id };
-  } catch (err) {
-    if (isAbort(err, controller)) outcome = { cancelled: true };
-    // 1226501 is Feishu's way of saying "all fine that day": good news, not an error.
-    else outcome = err && err.nothingToCorrect ? { nothing: true } : { error: err };
-  }
+  const result = await askDay(q, q.date, controller.signal);
   if (!finish(controller)) return;
-  if (outcome.error && markFieldFromError(outcome.error)) return clearResults();
-  state.view = { kind: "day", q, ...outcome };
+  if (result.status === "error" && markFieldFromError(result.error)) return clearResults();
+  state.view = { kind: "day", q, ...(wasCancelled(result, controller) ? { cancelled: true } : { result }) };
   render();
 }
 
@@ -258,16 +267,8 @@ async function retryDay(date) {
   const controller = begin();
   v.results.delete(date);
   render();
-  const request = { params: v.q.params, data: { user_id: v.q.userId, remedy_date: date } };
-  let day;
-  try {
-    const res = await state.mod.queryAllowedRemedys(request, { signal: controller.signal });
-    day = { date, status: "ok", entries: (res.data && res.data.user_allowed_remedys) || [], logId: res.log_id || null };
-  } catch (err) {
-    if (isAbort(err, controller)) day = before;
-    else if (err && err.nothingToCorrect) day = { date, status: "nothing_to_correct", logId: err.logId };
-    else day = { date, status: "error", error: err };
-  }
+  let day = await askDay(v.q, date, controller.signal);
+  if (wasCancelled(day, controller)) day = before;
   const latest = finish(controller);
   if (state.view !== v) return; // another query replaced the month
   // Put the day back even when a newer retry superseded this one (its abort brings `before`).
@@ -340,9 +341,7 @@ function renderDay(section, v) {
   let body;
   if (v.loading) body = h("p", { class: "notice" }, t(lang, "loadingDay", { date: formatDate(v.q.date, lang) }));
   else if (v.cancelled) body = h("p", { class: "notice" }, t(lang, "cancelled"));
-  else if (v.error) body = errorView(lang, v.error, handlers());
-  else if (v.nothing) body = h("p", { class: "notice ok" }, t(lang, "nothingToCorrectLong"));
-  else body = entriesView(lang, v.entries, v.q.date);
+  else body = dayDetailView(lang, v.result, v.q.date, handlers());
   replace(section, h("div", { class: "card" }, title, body));
   $("status").textContent = statusForDay(lang, v);
 }
@@ -350,8 +349,9 @@ function renderDay(section, v) {
 function statusForDay(lang, v) {
   if (v.loading) return t(lang, "loadingDay", { date: formatDate(v.q.date, lang) });
   if (v.cancelled) return t(lang, "cancelled");
-  if (v.nothing) return t(lang, "nothingToCorrect");
-  if (v.entries) return v.entries.length === 1 ? t(lang, "countLabelOne") : t(lang, "countLabel", { n: v.entries.length });
+  const r = v.result;
+  if (r.status === "nothing_to_correct") return t(lang, "nothingToCorrect");
+  if (r.status === "ok") return r.entries.length === 1 ? t(lang, "countLabelOne") : t(lang, "countLabel", { n: r.entries.length });
   return "";
 }
 

@@ -232,7 +232,7 @@ function moveFocus(ev, grid) {
   buttons[to].focus();
 }
 
-/** The panel under the grid for the chosen day, whatever its outcome. */
+/** A day's result, whatever its outcome: the single-day view, and the panel under a month's grid. */
 export function dayDetailView(lang, result, dateInt, handlers) {
   if (!result) return h("p", { class: "notice" }, "—");
   if (result.status === "ok") return entriesView(lang, result.entries, dateInt);
