@@ -100,16 +100,21 @@ test("a single 429 is retried by the module and the page shows the day", async (
   await finish(ctx, page, "rate-limited-once-retried");
 });
 
+/** Submits `userId` and checks the refusal is shown at the field, focused, with no results. */
+async function refusedAtTheField(page, userId, text) {
+  await page.fill("#user-id", userId);
+  await page.click("#submit");
+  await page.locator("#user-id-error").waitFor();
+  assert.equal(await page.textContent("#user-id-error"), text);
+  assert.equal(await page.getAttribute("#user-id", "aria-invalid"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "user-id");
+  assert.equal(await page.locator("#results").isHidden(), true, "no results panel");
+}
+
 test("the form refuses an empty user id and says why, beside the field", async () => {
   const ctx = await openPage();
   const { page } = ctx;
-  await page.fill("#user-id", "   ");
-  await page.click("#submit");
-  await page.locator("#user-id-error").waitFor();
-  assert.equal(await page.textContent("#user-id-error"), "Enter a user ID.");
-  assert.equal(await page.getAttribute("#user-id", "aria-invalid"), "true");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "user-id");
-  assert.equal(await page.locator("#results").isHidden(), true, "nothing was queried");
+  await refusedAtTheField(page, "   ", "Enter a user ID.");
   await finish(ctx, page, "form-empty-user-id");
 });
 
@@ -117,13 +122,7 @@ test("the module's refusal of a user id is shown at the field, in the page's wor
   const ctx = await openPage();
   const { page } = ctx;
   // A tab passes the form's own check (it is not blank) but no ID may contain one.
-  await page.fill("#user-id", "E10\t01");
-  await page.click("#submit");
-  await page.locator("#user-id-error").waitFor();
-  assert.equal(await page.textContent("#user-id-error"), "This user ID contains characters an ID cannot have.");
-  assert.equal(await page.getAttribute("#user-id", "aria-invalid"), "true");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "user-id");
-  assert.equal(await page.locator("#results").isHidden(), true, "no results panel");
+  await refusedAtTheField(page, "E10\t01", "This user ID contains characters an ID cannot have.");
   assert.equal(await page.getAttribute("#user-id", "maxlength"), "64", "longer ids cannot be typed");
   await finish(ctx, page, "form-module-refuses-user-id");
 });
