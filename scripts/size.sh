@@ -5,7 +5,7 @@
 # deterministic, so this is a test, unlike timings.
 #
 # Two numbers, kept apart on purpose: GOAL is issue 4's budget (24 KB gzipped), which this build
-# does NOT meet yet; CEILING is a regression guard at today's size (39,896 bytes, rounded up to the
+# does NOT meet yet; CEILING is a regression guard at today's size (39,874 bytes, rounded up to the
 # next KB, plus 1 KB), so the package
 # cannot silently grow while the work to reach the goal is open. Lower CEILING as the size drops;
 # never raise it without saying why in the commit.
