@@ -4,4 +4,4 @@
 // (scripts/build-pkg.sh fills in the snippet directory, whose name wasm-bindgen derives from a hash.)
 export * from "./feishu_remedy.js";
 export { default } from "./feishu_remedy.js";
-export { RemedyError } from "./snippets/@SNIPPET_DIR@/js/remedy_error.js";
+export { RemedyError } from "./snippets/@SNIPPET_DIR@/src/wasm/remedy_error.js";

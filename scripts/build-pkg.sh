@@ -32,6 +32,12 @@ if [ "$(echo "$snippet_dir" | wc -l)" != 1 ]; then
   echo "build-pkg: expected one snippet directory, found: $snippet_dir" >&2
   exit 1
 fi
+# The class's module sits beside the Rust that imports it (src/wasm/js_error.rs), and wasm-bindgen
+# keeps that path under the snippet directory; index.js names the same path.
+if [ ! -f "pkg/snippets/$snippet_dir/src/wasm/remedy_error.js" ]; then
+  echo "build-pkg: pkg/snippets/$snippet_dir/src/wasm/remedy_error.js is missing" >&2
+  exit 1
+fi
 sed "s/@SNIPPET_DIR@/$snippet_dir/" npm/index.js >pkg/index.js
 cp npm/index.d.ts npm/package.json npm/README.md LICENSE pkg/
 

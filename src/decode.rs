@@ -6,7 +6,7 @@
 
 use crate::calendar::http_date_secs;
 use crate::catalogue;
-use crate::errors::{ApiError, RemedyError};
+use crate::errors::{ApiError, BodyProblem, RemedyError};
 use crate::model::{exact_integer, Envelope, RemedyResponse};
 use crate::text::unsigned;
 
@@ -103,40 +103,6 @@ fn nonblank(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim_ascii).filter(|s| !s.is_empty())
 }
 
-/// What is wrong with a body that should have been Feishu's JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BodyProblem {
-    /// No body at all.
-    Empty,
-    /// Over [`MAX_BODY_BYTES`].
-    TooLarge,
-    /// Not UTF-8 text.
-    NotUtf8,
-    /// An HTML page (a proxy's error page, a login page, the wrong URL).
-    Html,
-    /// JSON cut off before its end.
-    Truncated,
-    /// Not JSON.
-    NotJson,
-    /// JSON, but not `{code, msg, data}` as Feishu sends it.
-    WrongShape(String),
-}
-
-impl BodyProblem {
-    /// A stable machine-readable reason code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            BodyProblem::Empty => "empty",
-            BodyProblem::TooLarge => "too_large",
-            BodyProblem::NotUtf8 => "not_utf8",
-            BodyProblem::Html => "html",
-            BodyProblem::Truncated => "truncated",
-            BodyProblem::NotJson => "not_json",
-            BodyProblem::WrongShape(_) => "wrong_shape",
-        }
-    }
-}
-
 /// Checks what can be checked before parsing: size, emptiness, UTF-8, HTML. Returns the text.
 pub fn precheck(body: &[u8]) -> Result<&str, BodyProblem> {
     if body.len() > MAX_BODY_BYTES {
@@ -166,7 +132,7 @@ pub fn parse_envelope(body: &[u8]) -> Result<Envelope, BodyProblem> {
 }
 
 /// An error reply whose `msg`, `data` or `error` has an odd shape, read for its code alone, as the
-/// browser reads one (`js_reply`): the code is what a person acts on, and none of those fields is
+/// browser reads one (`wasm::reply`): the code is what a person acts on, and none of those fields is
 /// needed to act on it. `None` unless the body is a JSON object with a non-zero integer `code`.
 fn error_envelope(text: &str) -> Option<Envelope> {
     let value: serde_json::Value = serde_json::from_str(text).ok()?;

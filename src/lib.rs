@@ -3,42 +3,43 @@
 //! Which of an employee's attendance punches on a day can still be corrected (补卡) in Feishu
 //! (Lark), and in what time window: Feishu's `query_user_allowed_remedys`, made usable from a web page.
 //!
-//! The crate is two layers:
-//! - a pure core that compiles for any target and is unit-tested natively: the wire types
-//!   ([`model`]), date arithmetic ([`calendar`]), input checks ([`validate`]), the error catalogue
-//!   ([`catalogue`]), the error type ([`errors`]), reply decoding ([`decode`]) and range planning
-//!   ([`range`]). The relay (`relay/`) reuses it;
-//! - on `wasm32` only, the browser binding, in Rust async: `fetch` through a relay (gloo-net),
-//!   retries, time limits, cancelling, range workers, and the JavaScript exports `configure`,
-//!   `queryAllowedRemedys` and `queryAllowedRemedysRange`.
+//! The crate is a stack of layers; a module uses only the layers below its own:
+//! 1. `text`, [`catalogue`], [`calendar`]: text and numbers without `core::fmt`, every Feishu and
+//!    relay code with its meaning and what to do, dates;
+//! 2. [`model`]: the wire types of Feishu's request and reply;
+//! 3. [`errors`]: every way a call can fail, as data ([`RemedyError`]), with the vocabulary of
+//!    refused input and of unreadable replies;
+//! 4. [`validate`], [`decode`]: untrusted input to a query, a reply to a response or an error;
+//! 5. [`range`], [`retry`]: a range query's plan, and whether and when to try again;
+//! 6. `wasm`, on `wasm32` only: the browser binding, in Rust async: `fetch` through a relay
+//!    (gloo-net), retries, time limits, cancelling, range workers, and the JavaScript exports
+//!    `configure`, `queryAllowedRemedys` and `queryAllowedRemedysRange`.
+//!
+//! Layers 1 to 5 are the pure core: they compile for any target, are unit-tested natively, and
+//! the relay (`relay/`) reuses them.
 
+// 1. Text, Feishu's codes, dates.
 pub mod calendar;
 pub mod catalogue;
-pub mod decode;
-pub mod errors;
-pub mod model;
-pub mod range;
-pub mod retry;
 mod text;
+
+// 2. The wire types.
+pub mod model;
+
+// 3. The errors.
+pub mod errors;
+
+// 4. Input checks and reply decoding.
+pub mod decode;
 pub mod validate;
 
-// The browser binding: thin glue between JavaScript values and the core, wasm32 only.
+// 5. The range plan and the retry policy.
+pub mod range;
+pub mod retry;
+
+// 6. The browser binding.
 #[cfg(target_arch = "wasm32")]
-pub mod bindings;
-#[cfg(target_arch = "wasm32")]
-mod client;
-#[cfg(target_arch = "wasm32")]
-mod js_input;
-#[cfg(target_arch = "wasm32")]
-mod js_reply;
-#[cfg(target_arch = "wasm32")]
-mod net;
-#[cfg(target_arch = "wasm32")]
-mod options;
-#[cfg(target_arch = "wasm32")]
-mod range_run;
-#[cfg(target_arch = "wasm32")]
-mod wasm_alloc;
+pub mod wasm;
 
 pub use calendar::RemedyDate;
 pub use errors::RemedyError;

@@ -6,8 +6,9 @@ use std::rc::Rc;
 
 use crate::calendar::RemedyDate;
 use crate::errors::RemedyError;
+use crate::errors::{Field, Problem, ValidationError};
 use crate::model::{EmployeeType, RemedyQuery, RemedyResponse, UserId};
-use crate::validate::{self, Field, Loose, Problem, ValidationError};
+use crate::validate::{self, Loose};
 
 /// The most days one range may cover (two months).
 pub const MAX_RANGE_DAYS: u32 = 62;

@@ -87,7 +87,7 @@ fn clamp_unit(x: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::decode::{decode_bytes, ReplyMeta};
-    use crate::validate::{Field, Problem, ValidationError};
+    use crate::errors::{Field, Problem, ValidationError};
 
     fn api(status: u16, code: i64, reset: Option<&str>) -> RemedyError {
         let meta = ReplyMeta {

@@ -5,7 +5,7 @@
 
 mod support;
 
-use feishu_remedy::bindings::configure;
+use feishu_remedy::wasm::exports::configure;
 use js_sys::Array;
 use support::*;
 use wasm_bindgen::JsValue;

@@ -176,7 +176,7 @@ extern "C" {
 
 /// `queryAllowedRemedys` as JavaScript calls it, awaited.
 pub async fn query(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(feishu_remedy::bindings::query_allowed_remedys(
+    JsFuture::from(feishu_remedy::wasm::exports::query_allowed_remedys(
         request, options,
     ))
     .await
@@ -184,7 +184,7 @@ pub async fn query(request: JsValue, options: JsValue) -> Result<JsValue, JsValu
 
 /// `queryAllowedRemedysRange` as JavaScript calls it, awaited.
 pub async fn range(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(feishu_remedy::bindings::query_allowed_remedys_range(
+    JsFuture::from(feishu_remedy::wasm::exports::query_allowed_remedys_range(
         request, options,
     ))
     .await

@@ -1,4 +1,4 @@
-// A consumer of the published types (pkg/index.d.ts, generated from src/bindings.rs), compiled
+// A consumer of the published types (pkg/index.d.ts, generated from src/wasm/exports.rs), compiled
 // with `tsc --noEmit` by scripts/test-types.sh. Each `@ts-expect-error` line must NOT compile: if
 // the types ever loosen (to `any`, to plain `string`), tsc reports the unused directive and fails.
 import init, {

@@ -1,5 +1,5 @@
 //! One call through the relay, in Rust async: what to send (Feishu's path and wire format), each
-//! attempt (`net`), what its reply means ([`decode::interpret`]), and whether and when to try again
+//! attempt (`fetch`), what its reply means ([`decode::interpret`]), and whether and when to try again
 //! ([`retry::next`], the natively tested policy), never past the call's time limit or after the
 //! caller's abort.
 
@@ -7,15 +7,14 @@ use js_sys::Array;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;
 
-use crate::decode::{self, BodyProblem};
-use crate::errors::RemedyError;
-use crate::js_reply;
+use crate::decode;
+use crate::errors::{BodyProblem, Field, Problem, RemedyError, ValidationError};
 use crate::model::{Envelope, RemedyQuery, RemedyResponse};
-use crate::net::{Body, Call, Raw};
-use crate::options::Resolved;
 use crate::retry::{self, Attempt, Next};
 use crate::text::cat;
-use crate::validate::{Field, Problem, ValidationError};
+use crate::wasm::fetch::{Body, Call, Raw};
+use crate::wasm::options::Resolved;
+use crate::wasm::reply;
 
 /// A successful reply: the core's response, and the list of punches as the browser parsed it
 /// (the core has checked every field's type; passing the parsed objects on saves rebuilding them).
@@ -135,7 +134,7 @@ fn outcome(raw: Raw) -> Result<Reply, RemedyError> {
 /// The body as Feishu's envelope and the parsed list, or what is wrong with it.
 fn body(body: Body) -> Result<(Envelope, JsValue), BodyProblem> {
     match body {
-        Body::Json(json) => js_reply::envelope(&json),
+        Body::Json(json) => reply::envelope(&json),
         Body::Text(text) => Err(unparseable(&text)),
         Body::TooLarge => Err(BodyProblem::TooLarge),
     }

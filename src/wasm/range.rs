@@ -1,5 +1,5 @@
 //! A range query in Rust async: `concurrency` workers share one [`RangePlan`] (which day next,
-//! when to stop early), each asking a day with [`client::run`] and recording its final answer,
+//! when to stop early), each asking a day with [`call::run`] and recording its final answer,
 //! with `onProgress(done, total, day)` after every day, so a page can show each day as it comes
 //! (and keep what came when the caller cancels). Only the plan decides: a day that answers
 //! 1226502 (group forbids) or 1226504 (quota used up), or an abort, stops the rest.
@@ -11,13 +11,13 @@ use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::bindings::{error_to_js, spawn};
-use crate::client::{self, Reply};
 use crate::errors::RemedyError;
-use crate::js_reply::set;
-use crate::net::is_aborted;
-use crate::options::{RangeExtras, Resolved};
 use crate::range::{DayOutcome, RangePlan, RangeQuery};
+use crate::wasm::call::{self, Reply};
+use crate::wasm::fetch::is_aborted;
+use crate::wasm::js::{set, spawn};
+use crate::wasm::js_error::error_to_js;
+use crate::wasm::options::{RangeExtras, Resolved};
 
 /// One range in flight, shared by its workers (one thread: `Rc` and cells, never borrowed across
 /// an await).
@@ -65,7 +65,7 @@ pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> 
 /// Asks days until the plan has none left.
 async fn worker(range: &Range) {
     while let Some((i, day)) = range.next_day() {
-        let result = client::run(&range.relay, &day).await;
+        let result = call::run(&range.relay, &day).await;
         let day = range.record(i, result);
         range.done.set(range.done.get() + 1);
         range.progress(&day);

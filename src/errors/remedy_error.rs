@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 
 use crate::catalogue::{self, Category, Entry, Text};
-use crate::decode::BodyProblem;
+use crate::errors::body::BodyProblem;
+use crate::errors::validation::ValidationError;
 use crate::model::Violation;
 use crate::text::{cat, decimal};
-use crate::validate::ValidationError;
 
 /// A text in Chinese and English that may be built at run time (validation messages name fields).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -361,7 +361,7 @@ impl RemedyError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::{Field, Problem};
+    use crate::errors::{Field, Problem};
 
     fn api(code: i64, status: u16) -> RemedyError {
         RemedyError::Api(Box::new(ApiError {

@@ -1,21 +1,18 @@
-//! The JavaScript API: `configure`, `queryAllowedRemedys`, `queryAllowedRemedysRange`, their
-//! TypeScript types, and `RemedyError` objects. Public to Rust only so that the browser tests call
-//! exactly what JavaScript calls.
+//! The JavaScript API: `configure`, `queryAllowedRemedys`, `queryAllowedRemedysRange` and their
+//! TypeScript types (the `RemedyError` objects they fail with are made by `js_error`). Public to
+//! Rust only so that the browser tests call exactly what JavaScript calls.
 //!
 //! The exports validate synchronously (a bad input rejects at once), then run the call as a Rust
 //! future turned into a `Promise` (`wasm-bindgen-futures`). Every export returns a `Result` or a
 //! `Promise`, and every failure becomes a `RemedyError` instance (the class in
-//! `js/remedy_error.js`), so nothing a page passes can make the module trap.
-
-use std::future::Future;
-use std::pin::Pin;
+//! `remedy_error.js`, beside this file), so nothing a page passes can make the module trap.
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::errors::RemedyError;
-use crate::text::cat;
-use crate::{client, js_input, options, range_run};
+use crate::wasm::js::spawn;
+use crate::wasm::js_error::error_to_js;
+use crate::wasm::{call, input, options, range};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -158,31 +155,6 @@ export declare class RemedyError extends Error {
 }
 "#;
 
-#[wasm_bindgen(module = "/js/remedy_error.js")]
-extern "C" {
-    /// A `RemedyError` instance from its fields, in the order the class documents them.
-    #[wasm_bindgen(js_name = makeRemedyError)]
-    fn make_remedy_error(
-        message: &str,
-        kind: &str,
-        code: Option<f64>,
-        http_status: Option<f64>,
-        msg: Option<&str>,
-        log_id: Option<&str>,
-        troubleshooter: Option<&str>,
-        category: &str,
-        field: Option<&str>,
-        problem: Option<&str>,
-        meaning_zh: &str,
-        meaning_en: &str,
-        hint_zh: &str,
-        hint_en: &str,
-        retryable: bool,
-        retry_after_ms: Option<f64>,
-        nothing_to_correct: bool,
-    ) -> JsValue;
-}
-
 /// Stores the relay options every call starts from. Throws a `RemedyError` on a bad option.
 #[wasm_bindgen]
 pub fn configure(
@@ -200,11 +172,11 @@ pub fn query_allowed_remedys(
     #[wasm_bindgen(unchecked_param_type = "QueryAllowedRemedysRequest")] request: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "Partial<RelayOptions>")] options: JsValue,
 ) -> Promise {
-    let checked = js_input::single_query(&request)
-        .and_then(|query| Ok((query, options::for_call(&options)?)));
+    let checked =
+        input::single_query(&request).and_then(|query| Ok((query, options::for_call(&options)?)));
     match checked {
         Ok((query, relay)) => spawn(Box::pin(async move {
-            match client::run(&relay, &query).await {
+            match call::run(&relay, &query).await {
                 Ok(reply) => Ok(reply.to_js()),
                 Err(e) => Err(error_to_js(&e)),
             }
@@ -224,61 +196,10 @@ pub fn query_allowed_remedys_range(
     #[wasm_bindgen(unchecked_param_type = "QueryAllowedRemedysRangeRequest")] request: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "RangeOptions")] options: JsValue,
 ) -> Promise {
-    let checked = js_input::range_query(&request)
-        .and_then(|query| Ok((query, options::for_range(&options)?)));
+    let checked =
+        input::range_query(&request).and_then(|query| Ok((query, options::for_range(&options)?)));
     match checked {
-        Ok((query, (relay, extras))) => range_run::start(query, relay, extras),
+        Ok((query, (relay, extras))) => range::start(query, relay, extras),
         Err(e) => Promise::reject(&error_to_js(&e.into())),
     }
-}
-
-/// A future as a `Promise`. Every future the module starts goes through this one instantiation of
-/// `future_to_promise` (boxed, so of one type): each further instantiation is about 2 KB of wasm.
-pub(crate) fn spawn(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
-    wasm_bindgen_futures::future_to_promise(future)
-}
-
-/// The machine-readable reason inside validation, http and decode errors.
-fn problem_code(e: &RemedyError) -> Option<&'static str> {
-    match e {
-        RemedyError::Validation(v) => Some(v.problem.code()),
-        RemedyError::Http { problem, .. } | RemedyError::Decode { problem, .. } => {
-            Some(problem.code())
-        }
-        _ => None,
-    }
-}
-
-/// The message: the error's own words, plus the log id so that a logged message is enough for
-/// Feishu support.
-fn message(e: &RemedyError) -> String {
-    let text = e.message();
-    match e.log_id() {
-        Some(id) => cat(&[text.as_str(), " (log id ", id, ")"]),
-        None => text,
-    }
-}
-
-/// A `RemedyError` instance with every documented field (absent ones `null`).
-pub(crate) fn error_to_js(e: &RemedyError) -> JsValue {
-    let (meaning, hint) = (e.meaning(), e.action());
-    make_remedy_error(
-        &message(e),
-        e.kind(),
-        e.code().map(|c| c as f64),
-        e.http_status().map(f64::from),
-        e.feishu_msg(),
-        e.log_id(),
-        e.troubleshooter(),
-        e.category().as_str(),
-        e.field(),
-        problem_code(e),
-        &meaning.zh,
-        &meaning.en,
-        &hint.zh,
-        &hint.en,
-        e.retryable(),
-        e.retry_after_secs().map(|s| f64::from(s) * 1000.0),
-        e.is_nothing_to_correct(),
-    )
 }

@@ -6,17 +6,17 @@
 //! on this module (release, `wasm-opt -Oz`), `from_value::<Envelope>` added 49 KB raw and 21 KB
 //! gzipped to the wasm, through serde's error messages (float formatting) and a generic
 //! deserialiser, about the whole size budget. serde-wasm-bindgen serves the other direction
-//! instead, the success reply to JavaScript (`client::Reply::to_js`), where it costs a few KB.
+//! instead, the success reply to JavaScript (`call::Reply::to_js`), where it costs a few KB.
 //! The punches themselves are not copied into Rust: once every field has the right type, the
 //! parsed objects are handed to the page as they are.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::decode::BodyProblem;
-use crate::js_input::{get, is_array, key};
+use crate::errors::BodyProblem;
 use crate::model::{exact_integer, Envelope, ErrorDetail};
 use crate::text::cat;
+use crate::wasm::js::{get, is_array, is_record};
 
 type Shape<T> = Result<T, BodyProblem>;
 
@@ -43,10 +43,6 @@ const ENTRY_FIELDS: [(&str, Kind); 9] = [
 
 fn wrong(key: &str, expected: &str) -> BodyProblem {
     BodyProblem::WrongShape(cat(&[key, " must be ", expected]))
-}
-
-fn is_record(v: &JsValue) -> bool {
-    v.is_object() && !is_array(v).unwrap_or(true)
 }
 
 /// `object[key]` unless it is absent or `null`, which Feishu's optional fields allow.
@@ -156,9 +152,4 @@ fn error_detail(object: &JsValue) -> Shape<ErrorDetail> {
         troubleshooter: opt_string(object, "troubleshooter")?,
         ..ErrorDetail::default()
     })
-}
-
-/// `object[key] = value` on an object this module just made (cannot throw).
-pub(crate) fn set(object: &Object, name: &'static str, value: &JsValue) {
-    let _ = Reflect::set(object, &key(name), value);
 }

@@ -1,6 +1,6 @@
 //! The browser's side of one call: `fetch` through the global scope, the call's time limit, the
 //! caller's cancel signal, and the waits between attempts. Decisions are not made here: what a
-//! reply means and whether to try again are `client`'s (and the core's).
+//! reply means and whether to try again are `call`'s (and the core's).
 //!
 //! # How gloo-net is used, and why not its `send`
 //!
@@ -32,8 +32,8 @@ use web_sys::{AbortController, AbortSignal, RequestCredentials, RequestInit};
 
 use crate::decode::{ReplyMeta, MAX_BODY_BYTES};
 use crate::errors::RemedyError;
-use crate::js_input::{bounded_text, get};
-use crate::options::Resolved;
+use crate::wasm::js::{bounded_text, get};
+use crate::wasm::options::Resolved;
 
 #[wasm_bindgen]
 extern "C" {

@@ -8,10 +8,11 @@ use js_sys::{Function, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
-use crate::js_input::{bounded_text, get, loose, loose_at, record, unreadable};
-use crate::js_reply::set;
+use crate::errors::{Field, Problem, ValidationError};
 use crate::retry::{DEFAULT_RETRIES, MAX_RETRIES};
-use crate::validate::{self, Field, Loose, Problem, ValidationError, MAX_TEXT_UNITS};
+use crate::validate::{self, missing_or_wrong, Loose, MAX_TEXT_UNITS};
+use crate::wasm::input::{loose, loose_at, record, unreadable};
+use crate::wasm::js::{bounded_text, get, set};
 
 /// How long a call may take, retries included, when the caller does not say.
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
@@ -171,16 +172,6 @@ fn plain_headers(v: JsValue) -> JsValue {
     }
 }
 
-fn wrong_type(field: Field, expected: &'static str, got: &Loose) -> ValidationError {
-    ValidationError::new(
-        field,
-        Problem::WrongType {
-            expected,
-            got: got.type_name(),
-        },
-    )
-}
-
 /// `object[key]` unless absent (`undefined` or `null`).
 fn present(object: &JsValue, key: &'static str) -> Option<Loose> {
     match loose_at(object, key) {
@@ -251,7 +242,7 @@ fn range_extras(o: &JsValue) -> Checked<RangeExtras> {
         Some(value) => Some(
             value
                 .dyn_into::<Function>()
-                .map_err(|v| wrong_type(Field::OnProgress, "function", &loose(&v)))?,
+                .map_err(|v| missing_or_wrong(Field::OnProgress, &loose(&v), "function"))?,
         ),
     };
     Ok(RangeExtras {
@@ -265,7 +256,7 @@ fn credentials(o: &JsValue) -> Checked<Option<&'static str>> {
         return Ok(None);
     };
     let Loose::Text(s) = &v else {
-        return Err(wrong_type(Field::Credentials, "string", &v));
+        return Err(missing_or_wrong(Field::Credentials, &v, "string"));
     };
     let known = CREDENTIALS.iter().find(|c| **c == s.as_str());
     known.map(|c| Some(*c)).ok_or(ValidationError::new(
@@ -285,7 +276,11 @@ fn signal(o: &JsValue) -> Checked<Option<AbortSignal>> {
     if genuine {
         Ok(Some(value.unchecked_into()))
     } else {
-        Err(wrong_type(Field::Signal, "AbortSignal", &loose(&value)))
+        Err(missing_or_wrong(
+            Field::Signal,
+            &loose(&value),
+            "AbortSignal",
+        ))
     }
 }
 
@@ -306,13 +301,20 @@ fn headers(o: &JsValue) -> Checked<Vec<(String, String)>> {
         };
         let v = Reflect::get(&value, &key).map_or(Loose::Object, |v| loose(&v));
         let Loose::Text(text) = v else {
-            return Err(wrong_type(Field::Headers, "object of strings", &v));
+            // Not `missing_or_wrong`: a header whose value is `undefined` or `null` is of the
+            // wrong type (its name is there), not a missing option.
+            let got = v.type_name();
+            return Err(ValidationError::wrong_type(
+                Field::Headers,
+                "object of strings",
+                got,
+            ));
         };
         if !is_token(&name) || !is_header_value(&text) {
-            return Err(wrong_type(
+            return Err(ValidationError::wrong_type(
                 Field::Headers,
                 "valid HTTP header",
-                &Loose::Text(text),
+                "string",
             ));
         }
         let name = name.to_ascii_lowercase();

@@ -1,0 +1,21 @@
+//! The browser binding, wasm32 only: thin glue between JavaScript values and the core, in Rust
+//! async. From the outside in:
+//! - [`exports`]: the three JavaScript exports and the TypeScript section;
+//! - `range`: a range query's workers; `call`: one call with its retries; `fetch`: one attempt
+//!   through the global `fetch`, its time limit, the caller's abort, the waits;
+//! - `input` and `options`: JavaScript values in, checked queries and options out; `reply`:
+//!   Feishu's reply as the browser parsed it, checked against the core's wire types;
+//! - `js_error`: a `RemedyError` as a JavaScript `Error` (the class in `remedy_error.js`);
+//!   `js`: the catching object helpers and promise spawning that all of the above share;
+//! - `alloc`: the allocator.
+
+mod alloc;
+mod call;
+pub mod exports;
+mod fetch;
+mod input;
+mod js;
+mod js_error;
+mod options;
+mod range;
+mod reply;
