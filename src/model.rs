@@ -191,7 +191,7 @@ mod opt_int {
     use super::IntVisitor;
     use serde::{Deserialize, Deserializer};
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         #[derive(Deserialize)]
         struct Wrap(#[serde(deserialize_with = "int")] i64);
         fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
@@ -309,10 +309,10 @@ pub struct AllowedRemedy {
 
 /// `opt_int` for deserialising, plain `Option<i64>` for serialising.
 mod opt_int_serde {
-    pub use super::opt_int::deserialize;
+    pub(super) use super::opt_int::deserialize;
     use serde::Serializer;
 
-    pub fn serialize<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             Some(n) => s.serialize_i64(*n),
             None => s.serialize_none(),

@@ -175,7 +175,7 @@ extern "C" {
 }
 
 /// `queryAllowedRemedys` as JavaScript calls it, awaited.
-pub async fn query(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub(crate) async fn query(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     JsFuture::from(feishu_remedy::wasm::exports::query_allowed_remedys(
         request, options,
     ))
@@ -183,7 +183,7 @@ pub async fn query(request: JsValue, options: JsValue) -> Result<JsValue, JsValu
 }
 
 /// `queryAllowedRemedysRange` as JavaScript calls it, awaited.
-pub async fn range(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub(crate) async fn range(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     JsFuture::from(feishu_remedy::wasm::exports::query_allowed_remedys_range(
         request, options,
     ))
@@ -191,7 +191,7 @@ pub async fn range(request: JsValue, options: JsValue) -> Result<JsValue, JsValu
 }
 
 /// The relay the harness started (scripts/test-wasm.sh).
-pub fn relay() -> &'static str {
+pub(crate) fn relay() -> &'static str {
     match option_env!("FEISHU_REMEDY_TEST_RELAY") {
         Some(url) => url,
         None => panic!(
@@ -201,25 +201,25 @@ pub fn relay() -> &'static str {
 }
 
 /// A loopback URL where nothing listens (the harness found a free port and left it closed).
-pub fn down_relay() -> &'static str {
+pub(crate) fn down_relay() -> &'static str {
     option_env!("FEISHU_REMEDY_TEST_DOWN_URL").unwrap_or("http://127.0.0.1:1")
 }
 
-pub async fn sleep(ms: u32) {
+pub(crate) async fn sleep(ms: u32) {
     let _ = JsFuture::from(sleep_js(ms)).await;
 }
 
-pub async fn get_json(url: &str) -> JsValue {
+pub(crate) async fn get_json(url: &str) -> JsValue {
     get_json_js(url).await
 }
 
 /// JSON text as a JavaScript value.
-pub fn js(json: &str) -> JsValue {
+pub(crate) fn js(json: &str) -> JsValue {
     JSON::parse(json).unwrap_or_else(|_| panic!("bad test JSON: {json}"))
 }
 
 /// `value.a.b.c`.
-pub fn at(value: &JsValue, path: &str) -> JsValue {
+pub(crate) fn at(value: &JsValue, path: &str) -> JsValue {
     path.split('.').fold(value.clone(), |v, key| {
         if v.is_undefined() || v.is_null() {
             return JsValue::UNDEFINED;
@@ -228,20 +228,20 @@ pub fn at(value: &JsValue, path: &str) -> JsValue {
     })
 }
 
-pub fn text_at(value: &JsValue, path: &str) -> Option<String> {
+pub(crate) fn text_at(value: &JsValue, path: &str) -> Option<String> {
     at(value, path).as_string()
 }
 
-pub fn num_at(value: &JsValue, path: &str) -> Option<f64> {
+pub(crate) fn num_at(value: &JsValue, path: &str) -> Option<f64> {
     at(value, path).as_f64()
 }
 
-pub fn set(object: &JsValue, key: &str, value: &JsValue) {
+pub(crate) fn set(object: &JsValue, key: &str, value: &JsValue) {
     Reflect::set(object, &JsValue::from_str(key), value).expect("set");
 }
 
 /// `{ params: { employee_type }, data: { user_id, remedy_date } }`.
-pub fn request(employee_type: &str, user_id: &str, date: f64) -> JsValue {
+pub(crate) fn request(employee_type: &str, user_id: &str, date: f64) -> JsValue {
     let r = js(r#"{"params":{},"data":{}}"#);
     set(&at(&r, "params"), "employee_type", &employee_type.into());
     set(&at(&r, "data"), "user_id", &user_id.into());
@@ -250,7 +250,7 @@ pub fn request(employee_type: &str, user_id: &str, date: f64) -> JsValue {
 }
 
 /// `{ params: { employee_type }, data: { user_id, from, to } }`.
-pub fn range_request(employee_type: &str, user_id: &str, from: f64, to: f64) -> JsValue {
+pub(crate) fn range_request(employee_type: &str, user_id: &str, from: f64, to: f64) -> JsValue {
     let r = js(r#"{"params":{},"data":{}}"#);
     set(&at(&r, "params"), "employee_type", &employee_type.into());
     set(&at(&r, "data"), "user_id", &user_id.into());
@@ -260,7 +260,7 @@ pub fn range_request(employee_type: &str, user_id: &str, from: f64, to: f64) -> 
 }
 
 /// Options with the test relay and `extra` (JSON) merged in.
-pub fn opts(extra: &str) -> JsValue {
+pub(crate) fn opts(extra: &str) -> JsValue {
     let o = js(extra);
     if at(&o, "relayUrl").is_undefined() {
         set(&o, "relayUrl", &relay().into());
@@ -269,7 +269,7 @@ pub fn opts(extra: &str) -> JsValue {
 }
 
 /// A dataset case by name (`GET /_sim/dataset`).
-pub async fn dataset_case(name: &str) -> JsValue {
+pub(crate) async fn dataset_case(name: &str) -> JsValue {
     let dataset = get_json(&[relay(), "/_sim/dataset"].concat()).await;
     let cases: js_sys::Array = at(&dataset, "cases").into();
     cases
@@ -279,7 +279,7 @@ pub async fn dataset_case(name: &str) -> JsValue {
 }
 
 /// The request of a dataset case.
-pub fn case_request(case: &JsValue) -> JsValue {
+pub(crate) fn case_request(case: &JsValue) -> JsValue {
     request(
         &text_at(case, "employee_type").expect("employee_type"),
         &text_at(case, "user_id").expect("user_id"),
@@ -288,7 +288,7 @@ pub fn case_request(case: &JsValue) -> JsValue {
 }
 
 /// Checks that `e` is a `RemedyError` of `kind` and returns it.
-pub fn expect_kind(e: &JsValue, kind: &str) -> JsValue {
+pub(crate) fn expect_kind(e: &JsValue, kind: &str) -> JsValue {
     assert_eq!(
         class_name(e).as_string().as_deref(),
         Some("RemedyError"),
