@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test-wasm`: the browser module's wasm-bindgen tests (tests/browser.rs, tests/worker.rs) in
+# `make test-wasm`: the browser module's wasm-bindgen tests (tests/browser/, tests/worker.rs) in
 # headless Chromium, against the relay on its Feishu simulation. The test page and the relay get
 # different loopback ports, so every call is cross-origin and CORS is tested with it.
 set -euo pipefail

@@ -1,5 +1,5 @@
 //! The module inside a dedicated Web Worker, where there is no `window`: fetch and the timers are
-//! reached through the global scope. Same relay as tests/browser.rs.
+//! reached through the global scope. Same relay as tests/browser/.
 #![cfg(target_arch = "wasm32")]
 
 mod support;
