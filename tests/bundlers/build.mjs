@@ -1,6 +1,7 @@
 // Builds the consumer app (main.js, or main-esbuild.js for esbuild's recipe) in CONSUMER, where
 // scripts/test-bundlers.sh installed the packed package, with each bundler as a user configures it
-// (the README's settings, nothing else), into CONSUMER/dist/<bundler>/ with an index.html.
+// (the README's settings, nothing else), into CONSUMER/dist/<bundler>/ with an index.html; and,
+// as dist/<bundler>-bare/, esbuild and Rollup without the README's recipe.
 // Prints how long each build took, and fails if a build pulled in the Node entry (node:fs).
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -66,13 +67,20 @@ const BUILDS = {
     await bundle.close();
     await writeFile(join(out("rollup"), "index.html"), moduleScript);
   },
+  // Rollup without that plugin: the .wasm is left behind.
+  async "rollup-bare"() {
+    const bundle = await rollup({ input: join(consumer, "main.js"), plugins: [nodeResolve()] });
+    await bundle.write({ dir: out("rollup-bare"), format: "es", entryFileNames: "main.js" });
+    await bundle.close();
+    await writeFile(join(out("rollup-bare"), "index.html"), moduleScript);
+  },
 };
 
 for (const [name, build] of Object.entries(BUILDS)) {
   const start = performance.now();
   await build();
   const files = await readdir(out(name), { recursive: true });
-  const copiesWasm = name !== "esbuild-bare";
+  const copiesWasm = !name.endsWith("-bare");
   if (files.some((f) => f.endsWith(".wasm")) !== copiesWasm) {
     throw new Error(`${name}: expected ${copiesWasm ? "a" : "no"} .wasm in its output: ${files.join(" ")}`);
   }

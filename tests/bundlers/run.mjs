@@ -28,8 +28,12 @@ for (const bundler of ["vite", "webpack", "esbuild", "rollup"]) {
   });
 }
 
-test("esbuild without the recipe: the first call rejects with a RemedyError saying the .wasm did not load", async () => {
-  const { result } = await runCheck(browser, `${site.url}esbuild-bare/index.html`, RELAY_URL, cases);
-  assert.match(result.failure, /^RemedyError: the WebAssembly module did not load: Error: failed to fetch Wasm: 404/);
-  assert.equal(result.failureProblem, "wasm_not_loaded");
-});
+// What the READMEs say happens without the recipe: the .wasm is not copied, and the first call
+// rejects with a RemedyError saying so (the browser's 404 as its cause).
+for (const bundler of ["esbuild", "rollup"]) {
+  test(`${bundler} without the README's recipe: the first call rejects with wasm_not_loaded`, async () => {
+    const { result } = await runCheck(browser, `${site.url}${bundler}-bare/index.html`, RELAY_URL, cases);
+    assert.match(result.failure, /^RemedyError: the WebAssembly module did not load: Error: failed to fetch Wasm: 404/);
+    assert.equal(result.failureProblem, "wasm_not_loaded");
+  });
+}
