@@ -5,8 +5,8 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: help setup setup-bench test test-native test-wasm test-types test-pkg test-sdk test-page \
-        size-check lint fmt pkg size bench bench-relay demo relay clean
+.PHONY: help setup setup-bench test test-native test-wasm test-types test-pkg test-node test-bundlers \
+        test-sdk test-page size-check lint fmt pkg size bench bench-relay demo relay clean
 
 help:
 	@echo "make demo         build everything, start the relay on the Feishu simulation, serve the page"
@@ -26,7 +26,8 @@ setup-bench:
 
 # Order matters: cheap checks first; the package is built once and then used by the later steps.
 test: setup
-	@$(MAKE) --no-print-directory lint test-native test-wasm pkg size-check test-types test-pkg test-sdk test-page
+	@$(MAKE) --no-print-directory lint test-native test-wasm pkg size-check test-types test-pkg test-node \
+		test-bundlers test-sdk test-page
 
 lint:
 	cargo fmt --all -- --check
@@ -53,6 +54,12 @@ test-types: pkg
 
 test-pkg: pkg
 	scripts/test-pkg.sh
+
+test-node: pkg
+	scripts/test-node.sh
+
+test-bundlers: pkg
+	scripts/test-bundlers.sh
 
 test-sdk:
 	scripts/test-sdk.sh

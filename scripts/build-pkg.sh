@@ -39,12 +39,18 @@ if [ ! -f "pkg/snippets/$snippet_dir/src/wasm/remedy_error.js" ]; then
   exit 1
 fi
 sed "s/@SNIPPET_DIR@/$snippet_dir/" npm/index.js >pkg/index.js
+# pkg/node.js: the same entry with npm/node.js's wasmBeside (node:fs) in place of index.js's.
+if [ "$(grep -c '^const wasmBeside = ' pkg/index.js)" != 1 ]; then
+  echo "build-pkg: npm/index.js must define wasmBeside on one line" >&2
+  exit 1
+fi
+{ cat npm/node.js; grep -v '^const wasmBeside = ' pkg/index.js; } >pkg/node.js
 cp npm/index.d.ts npm/package.json npm/README.md LICENSE pkg/
 
 # The shipped JavaScript minified (the .d.ts and the README keep the documentation): 0.95 KB less
 # gzipped than the glue with comments stripped. Exported names cannot change; --keep-classnames keeps
 # `RemedyError` as the class's name in stack traces and devtools. Then a syntax check.
-js_files=(pkg/index.js pkg/feishu_remedy.js $(find pkg/snippets -name '*.js'))
+js_files=(pkg/index.js pkg/node.js pkg/feishu_remedy.js $(find pkg/snippets -name '*.js'))
 for f in "${js_files[@]}"; do
   terser "$f" --module --compress passes=2 --mangle --keep-classnames --output "$f"
   node --check "$f"

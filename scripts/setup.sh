@@ -48,7 +48,7 @@ fi
 
 # npm ci only when node_modules is missing or older than the lock file.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
-  say "installing npm tools (typescript, binaryen's wasm-opt, playwright-core, the Feishu Node SDK)"
+  say "installing npm tools (typescript, binaryen's wasm-opt, playwright-core, the Feishu Node SDK, the bundlers test-bundlers builds with)"
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules
 fi

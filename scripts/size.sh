@@ -7,7 +7,8 @@
 # Two numbers, kept apart on purpose: GOAL is issue 4's budget (24 KB gzipped), which this build
 # does NOT meet yet; CEILING is a regression guard at today's size (39,874 bytes, rounded up to the
 # next KB, plus 1 KB), so the package
-# cannot silently grow while the work to reach the goal is open. Lower CEILING as the size drops;
+# cannot silently grow while the work to reach the goal is open. Issue 13's entry (the module loads
+# on first use; a .wasm that does not load is a RemedyError) added 462 bytes: 40,336, still under it. Lower CEILING as the size drops;
 # never raise it without saying why in the commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -17,9 +17,10 @@ const TYPES = {
 /**
  * Serves `root` on 127.0.0.1:`port` (0 = a free one); resolves to `{ url, close }`. `isolated`
  * sends COOP/COEP so pages are cross-origin isolated: Chromium's `performance.now()` then ticks
- * in 5 µs steps instead of 100 µs, which the benchmark needs to time calls of a few ms.
+ * in 5 µs steps instead of 100 µs, which the benchmark needs to time calls of a few ms. `headers`
+ * go with every file (the package tests send the README's Content-Security-Policy).
  */
-export function serve(root, port = 0, { isolated = false } = {}) {
+export function serve(root, port = 0, { isolated = false, headers = {} } = {}) {
   const isolation = isolated
     ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" }
     : {};
@@ -36,6 +37,7 @@ export function serve(root, port = 0, { isolated = false } = {}) {
         "content-type": TYPES[extname(file)] || "application/octet-stream",
         "cache-control": "no-store",
         ...isolation,
+        ...headers,
       });
       res.end(body);
     } catch {

@@ -3,6 +3,7 @@
 // the types ever loosen (to `any`, to plain `string`), tsc reports the unused directive and fails.
 import init, {
   configure,
+  initSync,
   queryAllowedRemedys,
   queryAllowedRemedysRange,
   RemedyError,
@@ -15,7 +16,15 @@ import init, {
 } from "feishu-remedy";
 
 export async function main(): Promise<void> {
-  await init();
+  await init(); // optional (the first query loads the module), to load early
+  await init({ module_or_path: new URL("https://cdn.example/feishu_remedy_bg.wasm") });
+  await init({ module_or_path: fetch("/feishu_remedy_bg.wasm") });
+  // @ts-expect-error only the object form: wasm-bindgen deprecates init(url)
+  await init("/feishu_remedy_bg.wasm");
+  // @ts-expect-error the object form for initSync too
+  initSync(new Uint8Array(8));
+  const exports: { memory: WebAssembly.Memory } = initSync({ module: new Uint8Array(8) });
+  void exports;
   configure({ relayUrl: "https://relay.example", timeoutMs: 5000, retries: 1, headers: { "x-csrf": "t" } });
   // @ts-expect-error relayUrl is required by configure
   configure({ timeoutMs: 5000 });
