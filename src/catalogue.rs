@@ -138,6 +138,17 @@ pub const RELAY_CONTENT_TYPE: i64 = 98_000_415;
 pub const RELAY_REQUEST_TIMEOUT: i64 = 98_000_408;
 /// Relay: missing or wrong API key (HTTP 401).
 pub const RELAY_UNAUTHORIZED: i64 = 98_000_401;
+/// Relay (`feishu` and `token` access): no session or signed token, or one that is invalid or
+/// expired (HTTP 401). In `feishu` mode the reply names where to sign in.
+pub const RELAY_SIGN_IN_REQUIRED: i64 = 98_000_441;
+/// Relay (`feishu` and `token` access): the request asks about someone else's punches and the
+/// signed-in person is not an admin (HTTP 403). Nothing was sent to Feishu.
+pub const RELAY_NOT_YOUR_OWN: i64 = 98_000_443;
+/// Relay: Feishu's per-app rate limit is in use and the request waited in the relay's queue as
+/// long as it may (HTTP 429, with `x-ogw-ratelimit-reset`); Feishu itself was not asked.
+pub const RELAY_RATE_LIMITED: i64 = 98_000_429;
+/// Relay: Feishu's reply is larger than the relay accepts (HTTP 502); asking again gets the same.
+pub const RELAY_REPLY_TOO_LARGE: i64 = 98_000_507;
 /// Relay: Feishu unreachable (HTTP 502).
 pub const RELAY_UPSTREAM_DOWN: i64 = 98_000_502;
 /// Relay: Feishu refused the app's credentials when the relay asked for a token (HTTP 502).
@@ -307,6 +318,22 @@ pub static ENTRIES: &[Entry] = &[
       t("中继没有及时收到完整的请求", "The relay did not receive the whole request in time"),
       t("检查网络连接后重试", "Check the network connection, then retry"),
       true),
+    e(RELAY_SIGN_IN_REQUIRED, 401, C::Permission, O::Relay, "relay: sign in first",
+      t("请先登录", "Sign in first"),
+      t("用飞书账号登录后再查看自己的打卡", "Sign in with your Feishu account, then look at your punches"),
+      false),
+    e(RELAY_NOT_YOUR_OWN, 403, C::Permission, O::Relay, "relay: only your own punches can be asked",
+      t("只能查看自己的打卡", "You can only see your own punches"),
+      t("查询自己的打卡；需要查看同事的记录请联系 HR", "Ask about your own punches; to see a colleague's, ask HR"),
+      false),
+    e(RELAY_RATE_LIMITED, 429, C::RateLimit, O::Relay, "relay: too many requests to Feishu right now",
+      t("当前查询的人太多，请稍候", "Too many people are asking right now"),
+      t("稍等片刻后重试", "Wait a moment, then retry"),
+      true),
+    e(RELAY_REPLY_TOO_LARGE, 502, C::Server, O::Relay, "relay: Feishu's reply is too large",
+      t("飞书的回复超出了中继允许的大小", "Feishu's reply is larger than the relay accepts"),
+      t("缩小查询范围；如持续出现，请联系中继管理员", "Ask for less at once; if it persists, tell the relay's operator"),
+      false),
     e(RELAY_UPSTREAM_DOWN, 502, C::Server, O::Relay, "relay: Feishu is unreachable",
       t("中继无法连接飞书", "The relay cannot reach Feishu"),
       t("稍后重试；如持续出现，请中继管理员检查网络", "Retry later; if it persists, ask the relay's operator to check its network"),
