@@ -16,6 +16,7 @@
 
 pub mod identity;
 pub mod key;
+pub mod login;
 pub mod random;
 pub mod sealed;
 pub mod session;
