@@ -14,6 +14,7 @@
 //! tests move time instead of sleeping. Keys, verifiers, codes and tokens are held in
 //! [`crate::secret::Secret`] (or types whose `Debug` prints nothing), never printed.
 
+pub mod feishu_signin;
 pub mod identity;
 pub mod key;
 pub mod login;
