@@ -16,6 +16,7 @@
 
 pub mod feishu_signin;
 pub mod identity;
+pub mod jwt;
 pub mod key;
 pub mod login;
 pub mod random;
