@@ -19,6 +19,7 @@ pub mod identity;
 pub mod jwt;
 pub mod key;
 pub mod login;
+pub mod pages;
 pub mod random;
 pub mod sealed;
 pub mod session;
