@@ -228,7 +228,9 @@ struct TokenRequest<'a> {
 struct Reply {
     code: Option<i64>,
     access_token: Option<String>,
-    error: Option<String>,
+    /// A string on the token endpoint (`invalid_grant`); an object (`{"log_id":…}`) on the other
+    /// open APIs' errors, which is not kept.
+    error: Option<serde_json::Value>,
     error_description: Option<String>,
     msg: Option<String>,
     data: Option<serde_json::Value>,
@@ -370,14 +372,17 @@ fn refused(
     step: Step,
     answer: &Answer,
     code: i64,
-    error: Option<String>,
+    error: Option<serde_json::Value>,
     message: Option<String>,
 ) -> SigninError {
     SigninError::Refused {
         step,
         status: answer.status,
         code,
-        error: error.map(|e| clean(&e)),
+        error: error
+            .as_ref()
+            .and_then(serde_json::Value::as_str)
+            .map(clean),
         message: message.map_or_else(String::new, |m| clean(&m)),
         log_id: answer.log_id.clone(),
     }
@@ -574,7 +579,7 @@ mod tests {
             json(
                 400,
                 &[("x-tt-logid", "L2")],
-                r#"{"code":20021,"msg":"user resigned"}"#,
+                r#"{"code":20021,"msg":"user resigned","error":{"log_id":"L2"}}"#,
             )
         })
         .await;
