@@ -44,10 +44,8 @@ use crate::auth::random;
 use crate::auth::unix_time::unix_secs;
 use crate::token::AppCredentials;
 
-/// The code exchange's path.
-pub const TOKEN_PATH: &str = "/open-apis/authen/v2/oauth/token";
-/// `user_info`'s path.
-pub const USER_INFO_PATH: &str = "/open-apis/authen/v1/user_info";
+/// The code exchange's and `user_info`'s paths: the relay's client and the simulation share them.
+pub use crate::auth::feishu_signin::{TOKEN_PATH, USER_INFO_PATH};
 /// The simulated `tt.requestAccess`.
 pub const REQUEST_ACCESS_PATH: &str = "/_sim/request_access";
 
