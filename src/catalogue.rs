@@ -75,6 +75,9 @@ pub enum Origin {
     Platform,
     /// This project's relay.
     Relay,
+    /// Feishu's sign-in service (`authen`: the authorize page, the code exchange, `user_info`),
+    /// met by the relay when it signs an employee in.
+    SignIn,
     /// Not in the catalogue.
     Unknown,
 }
@@ -346,7 +349,161 @@ pub static ENTRIES: &[Entry] = &[
       t("飞书响应超时", "Feishu did not answer in time"),
       t("稍后重试", "Retry later"),
       true),
+    // Sign-in (issue 11): the codes of Feishu's authorize page, code exchange
+    // (/open-apis/authen/v2/oauth/token) and user_info, which the relay meets when it signs an
+    // employee in. "Sign in again" cases are Permission; the app's configuration is Token.
+    e(SIGNIN_MISSING_PARAM, 400, C::Token, O::SignIn, "missing or invalid parameter",
+      t("登录请求缺少参数", "The sign-in request lacks a parameter"),
+      t("请中继管理员检查配置；稍后重新登录", "Ask the relay's operator to check its configuration; then sign in again"),
+      false),
+    e(SIGNIN_BAD_SECRET, 400, C::Token, O::SignIn, "invalid client_secret",
+      t("应用密钥错误，无法登录", "Sign-in failed: the app secret is wrong"),
+      t("请中继管理员检查 FEISHU_APP_SECRET", "Ask the relay's operator to check FEISHU_APP_SECRET"),
+      false),
+    e(SIGNIN_CODE_NOT_FOUND, 400, C::Permission, O::SignIn, "code not found or already used",
+      t("登录授权码无效或已被使用", "The sign-in code is invalid or was already used"),
+      t("请重新登录（不要刷新登录回调页面）", "Sign in again (do not reload the sign-in callback page)"),
+      false),
+    e(SIGNIN_CODE_EXPIRED, 400, C::Permission, O::SignIn, "code expired",
+      t("登录授权码已过期", "The sign-in code has expired"),
+      t("请重新登录", "Sign in again"),
+      false),
+    e(SIGNIN_USER_TOKEN_INVALID, 401, C::Permission, O::SignIn, "invalid user access token",
+      t("用户登录凭证无效或已过期", "The user's sign-in token is invalid or expired"),
+      t("请重新登录", "Sign in again"),
+      false),
+    e(SIGNIN_USER_UNKNOWN, 400, C::Permission, O::SignIn, "user does not exist",
+      t("该飞书用户不存在", "This Feishu user does not exist"),
+      t("确认登录的是公司的飞书账号；如有疑问请联系管理员", "Make sure you sign in with your company's Feishu account; ask an administrator if in doubt"),
+      false),
+    e(SIGNIN_APP_NOT_INSTALLED, 400, C::Permission, O::SignIn, "app not installed in this tenant",
+      t("应用未在本企业安装", "The app is not installed in this company"),
+      t("请管理员在飞书管理后台安装该应用", "Ask an administrator to install the app in the Feishu admin console"),
+      false),
+    e(SIGNIN_USER_NOT_ALLOWED, 400, C::Permission, O::SignIn, "user has no permission to use this app",
+      t("你没有使用此应用的权限", "You are not allowed to use this app"),
+      t("请管理员在应用的可用范围中加入你", "Ask an administrator to add you to the app's availability range"),
+      false),
+    e(SIGNIN_USER_RESIGNED, 400, C::Permission, O::SignIn, "user has resigned",
+      t("该用户已离职", "This user has left the company"),
+      t("离职员工无法登录；如有误请联系人事或管理员", "Former employees cannot sign in; if this is wrong, contact HR or an administrator"),
+      false),
+    e(SIGNIN_USER_FROZEN, 400, C::Permission, O::SignIn, "user is frozen",
+      t("该用户已被冻结", "This user account is frozen"),
+      t("请联系管理员解冻账号", "Ask an administrator to unfreeze the account"),
+      false),
+    e(SIGNIN_USER_NOT_REGISTERED, 400, C::Permission, O::SignIn, "user is not registered",
+      t("该用户尚未激活飞书账号", "This user has not activated their Feishu account"),
+      t("先激活飞书账号，再重新登录", "Activate the Feishu account, then sign in again"),
+      false),
+    e(SIGNIN_CODE_OTHER_APP, 400, C::Token, O::SignIn, "code does not belong to this client_id",
+      t("登录授权码不属于此应用", "The sign-in code was issued to another app"),
+      t("请中继管理员检查 FEISHU_APP_ID 与登录页使用的应用是否一致", "Ask the relay's operator to check that FEISHU_APP_ID is the app the sign-in used"),
+      false),
+    e(SIGNIN_BAD_SCOPE, 400, C::Token, O::SignIn, "scope names a permission the app has not enabled",
+      t("登录请求的权限范围无效", "The sign-in asked for a permission the app has not enabled"),
+      t("请中继管理员检查请求的 scope 与应用已开通的权限", "Ask the relay's operator to check the requested scope against the app's permissions"),
+      false),
+    e(SIGNIN_REDIRECT_NOT_REGISTERED, 400, C::Token, O::SignIn, "redirect_uri is not registered",
+      t("登录回调地址未在飞书登记", "The sign-in callback URL is not registered with Feishu"),
+      t("请管理员在开发者后台「安全设置 → 重定向 URL」中添加 {公开地址}/auth/callback（端口也要一致）", "Ask an administrator to add {public URL}/auth/callback under Security settings → Redirect URLs in the developer console (the port must match)"),
+      false),
+    e(SIGNIN_BAD_GRANT_TYPE, 400, C::Token, O::SignIn, "unsupported grant_type",
+      t("登录请求的授权类型不受支持", "The sign-in request's grant type is not supported"),
+      t("请中继管理员检查中继版本", "Ask the relay's operator to check the relay's version"),
+      false),
+    e(SIGNIN_APP_UNKNOWN, 400, C::Token, O::SignIn, "app does not exist",
+      t("应用不存在", "The app does not exist"),
+      t("请中继管理员检查 FEISHU_APP_ID", "Ask the relay's operator to check FEISHU_APP_ID"),
+      false),
+    e(SIGNIN_PKCE_FAILED, 400, C::Permission, O::SignIn, "code_verifier check failed",
+      t("登录校验失败（PKCE）", "The sign-in check failed (PKCE)"),
+      t("请在同一个浏览器窗口中重新登录", "Sign in again, in the same browser window"),
+      false),
+    e(SIGNIN_SERVER_ERROR, 500, C::Server, O::SignIn, "server error",
+      t("飞书登录服务出错", "Feishu's sign-in service failed"),
+      t("稍后重新登录；如持续出现，请把日志 ID 提供给管理员", "Sign in again later; if it persists, give the log id to an administrator"),
+      true),
+    e(SIGNIN_MALFORMED, 400, C::Token, O::SignIn, "malformed request",
+      t("登录请求格式错误", "The sign-in request is malformed"),
+      t("请中继管理员检查中继版本", "Ask the relay's operator to check the relay's version"),
+      false),
+    e(SIGNIN_CODE_USED, 400, C::Permission, O::SignIn, "code already used",
+      t("登录授权码已被使用", "The sign-in code was already used"),
+      t("请重新登录（不要刷新登录回调页面）", "Sign in again (do not reload the sign-in callback page)"),
+      false),
+    e(SIGNIN_USER_STATUS, 400, C::Permission, O::SignIn, "user status is invalid",
+      t("该用户状态异常，无法登录", "This user's status does not allow signing in"),
+      t("请联系管理员检查账号状态", "Ask an administrator to check the account's status"),
+      false),
+    e(SIGNIN_APP_DISABLED, 400, C::Permission, O::SignIn, "app is not enabled",
+      t("应用已停用", "The app is disabled"),
+      t("请管理员在飞书管理后台启用该应用", "Ask an administrator to enable the app in the Feishu admin console"),
+      false),
+    e(SIGNIN_DOUBLE_AUTH, 400, C::Token, O::SignIn, "both Basic auth and client_secret sent",
+      t("登录请求同时带了两种应用认证", "The sign-in request authenticated the app twice"),
+      t("请中继管理员检查中继版本", "Ask the relay's operator to check the relay's version"),
+      false),
+    e(SIGNIN_REDIRECT_MISMATCH, 400, C::Token, O::SignIn, "redirect_uri does not match",
+      t("登录回调地址与发起登录时不一致", "The sign-in callback URL differs from the one the sign-in started with"),
+      t("请中继管理员检查 --public-url；然后重新登录", "Ask the relay's operator to check --public-url; then sign in again"),
+      false),
+    e(SIGNIN_UNAVAILABLE, 503, C::Server, O::SignIn, "service unavailable",
+      t("飞书登录服务暂不可用", "Feishu's sign-in service is unavailable"),
+      t("稍后重新登录", "Sign in again later"),
+      true),
 ];
+
+/// Sign-in 20001: a parameter is missing.
+pub const SIGNIN_MISSING_PARAM: i64 = 20_001;
+/// Sign-in 20002: the client secret is wrong.
+pub const SIGNIN_BAD_SECRET: i64 = 20_002;
+/// Sign-in 20003: the code is unknown or was used.
+pub const SIGNIN_CODE_NOT_FOUND: i64 = 20_003;
+/// Sign-in 20004: the code expired (codes live 5 minutes).
+pub const SIGNIN_CODE_EXPIRED: i64 = 20_004;
+/// Sign-in 20005 (`user_info`): the user access token is invalid.
+pub const SIGNIN_USER_TOKEN_INVALID: i64 = 20_005;
+/// Sign-in 20008: the user does not exist.
+pub const SIGNIN_USER_UNKNOWN: i64 = 20_008;
+/// Sign-in 20009: the app is not installed in the tenant.
+pub const SIGNIN_APP_NOT_INSTALLED: i64 = 20_009;
+/// Sign-in 20010: the user may not use the app.
+pub const SIGNIN_USER_NOT_ALLOWED: i64 = 20_010;
+/// Sign-in 20021 (`user_info`): the user has resigned.
+pub const SIGNIN_USER_RESIGNED: i64 = 20_021;
+/// Sign-in 20022 (`user_info`): the user is frozen.
+pub const SIGNIN_USER_FROZEN: i64 = 20_022;
+/// Sign-in 20023 (`user_info`): the user is not registered.
+pub const SIGNIN_USER_NOT_REGISTERED: i64 = 20_023;
+/// Sign-in 20024: the code belongs to another client_id.
+pub const SIGNIN_CODE_OTHER_APP: i64 = 20_024;
+/// Sign-in 20027 (authorize page): the scope names a permission the app never enabled.
+pub const SIGNIN_BAD_SCOPE: i64 = 20_027;
+/// Sign-in 20029 (authorize page): the redirect_uri is not registered.
+pub const SIGNIN_REDIRECT_NOT_REGISTERED: i64 = 20_029;
+/// Sign-in 20036: the grant_type is not supported.
+pub const SIGNIN_BAD_GRANT_TYPE: i64 = 20_036;
+/// Sign-in 20048: the app does not exist.
+pub const SIGNIN_APP_UNKNOWN: i64 = 20_048;
+/// Sign-in 20049: the PKCE check failed.
+pub const SIGNIN_PKCE_FAILED: i64 = 20_049;
+/// Sign-in 20050: Feishu's server error; retry.
+pub const SIGNIN_SERVER_ERROR: i64 = 20_050;
+/// Sign-in 20063: the request is malformed.
+pub const SIGNIN_MALFORMED: i64 = 20_063;
+/// Sign-in 20065: the code was already used.
+pub const SIGNIN_CODE_USED: i64 = 20_065;
+/// Sign-in 20066: the user's status is invalid.
+pub const SIGNIN_USER_STATUS: i64 = 20_066;
+/// Sign-in 20069: the app is not enabled.
+pub const SIGNIN_APP_DISABLED: i64 = 20_069;
+/// Sign-in 20070: both Basic auth and client_secret were sent.
+pub const SIGNIN_DOUBLE_AUTH: i64 = 20_070;
+/// Sign-in 20071: the redirect_uri differs from the authorize request's.
+pub const SIGNIN_REDIRECT_MISMATCH: i64 = 20_071;
+/// Sign-in 20072: the service is unavailable.
+pub const SIGNIN_UNAVAILABLE: i64 = 20_072;
 
 #[rustfmt::skip]
 static UNKNOWN_CLIENT: Entry = e(0, 400, C::Unknown, O::Unknown, "",
@@ -437,6 +594,39 @@ mod tests {
         assert_eq!(lookup(1234567, 503).category, Category::Server);
         assert!(lookup(1234567, 503).retryable);
         assert_eq!(lookup(NOTHING_TO_CORRECT, 200).code, NOTHING_TO_CORRECT);
+    }
+
+    /// Every code of SIGNIN.md (token endpoint, user_info, authorize page), as one block at the
+    /// end of the table; only Feishu's server-side ones are worth a retry.
+    #[test]
+    fn sign_in_codes_are_catalogued_as_one_block_at_the_end() {
+        const SIGNIN: [i64; 25] = [
+            20001, 20002, 20003, 20004, 20005, 20008, 20009, 20010, 20021, 20022, 20023, 20024,
+            20027, 20029, 20036, 20048, 20049, 20050, 20063, 20065, 20066, 20069, 20070, 20071,
+            20072,
+        ];
+        for code in SIGNIN {
+            let e = find(code).unwrap_or_else(|| panic!("{code} missing"));
+            assert_eq!(e.origin, Origin::SignIn, "{code}");
+            let server = matches!(code, 20050 | 20072);
+            assert_eq!(e.retryable, server, "{code}");
+            assert_eq!(e.http_status >= 500, server, "{code}");
+            assert_eq!(e.category == Category::Server, server, "{code}");
+        }
+        let first = ENTRIES
+            .iter()
+            .position(|e| e.origin == Origin::SignIn)
+            .unwrap();
+        assert_eq!(ENTRIES.len() - first, SIGNIN.len());
+        assert!(ENTRIES[first..].iter().all(|e| e.origin == Origin::SignIn));
+        assert_eq!(
+            find(SIGNIN_CODE_USED).unwrap().category,
+            Category::Permission
+        );
+        assert_eq!(
+            find(SIGNIN_REDIRECT_MISMATCH).unwrap().category,
+            Category::Token
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod auth;
 pub mod config;
 pub mod cors;
 pub mod feishu_reply;

@@ -111,7 +111,83 @@ pub static EMPLOYEES: &[Employee] = &[
         "per day asked: odd requests get 429 + 99991400, even ones one missing clock-in"),
     emp("sim_rate_limited", None, B::RateLimited,
         "always 429 + 99991400: the app stays over its rate limit"),
+    emp("sim_hr", Some("E1010"), B::Schedule(Schedule::Fixed),
+        "HR: an admin in the demo (RELAY_ADMINS=sim_hr); the same weekly cycle as abd754f7"),
 ];
+
+/// How the simulated Feishu answers a sign-in as an account (issue 11): every failure page of
+/// the relay's sign-in is reachable with one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignIn {
+    /// Signs in; `user_info` has `user_id` (and `employee_no` when the employee has one).
+    Normal,
+    /// Signs in, but `user_info` has no `user_id`, as when the app lacks
+    /// `contact:user.employee_id:readonly`.
+    WithoutUserId,
+    /// The code exchange answers 20010: the user may not use the app.
+    NotAllowed,
+    /// `user_info` answers 20021: the user has resigned.
+    Resigned,
+    /// `user_info` answers 20022: the user is frozen.
+    Frozen,
+}
+
+/// One account on the simulated Feishu sign-in page.
+#[derive(Debug, Clone, Copy)]
+pub struct Account {
+    /// Feishu's `user_id` (the attendance API's `employee_id`).
+    pub employee_id: &'static str,
+    /// The name shown on the page and in `user_info`.
+    pub name: &'static str,
+    /// `user_info`'s `en_name`.
+    pub en_name: &'static str,
+    /// How signing in as this account goes.
+    pub sign_in: SignIn,
+}
+
+const fn acct(
+    employee_id: &'static str,
+    name: &'static str,
+    en_name: &'static str,
+    sign_in: SignIn,
+) -> Account {
+    Account {
+        employee_id,
+        name,
+        en_name,
+        sign_in,
+    }
+}
+
+/// The admins of the demo (`RELAY_ADMINS` on the simulation): HR.
+pub const DEMO_ADMINS: &str = "sim_hr";
+
+/// Every account of the simulated sign-in: each employee above, then four who cannot sign in.
+#[rustfmt::skip]
+pub static ACCOUNTS: &[Account] = &[
+    acct("abd754f7", "张伟", "Zhang Wei", SignIn::Normal),
+    acct("sim_two_shifts", "李娜", "Li Na", SignIn::Normal),
+    acct("sim_free_punch", "王强", "Wang Qiang", SignIn::Normal),
+    acct("sim_all_good", "刘洋", "Liu Yang", SignIn::Normal),
+    acct("sim_group_forbids", "陈静", "Chen Jing", SignIn::Normal),
+    acct("sim_quota_used", "杨磊", "Yang Lei", SignIn::Normal),
+    acct("sim_out_of_scope", "赵敏", "Zhao Min", SignIn::Normal),
+    acct("sim_server_error", "黄涛", "Huang Tao", SignIn::Normal),
+    acct("sim_slow", "周杰", "Zhou Jie", SignIn::Normal),
+    acct("sim_html_502", "吴芳", "Wu Fang", SignIn::Normal),
+    acct("sim_429_once", "徐明", "Xu Ming", SignIn::Normal),
+    acct("sim_rate_limited", "孙丽", "Sun Li", SignIn::Normal),
+    acct("sim_hr", "王芳（人事）", "Wang Fang (HR)", SignIn::Normal),
+    acct("sim_no_user_id", "马超", "Ma Chao", SignIn::WithoutUserId),
+    acct("sim_not_allowed", "胡斌", "Hu Bin", SignIn::NotAllowed),
+    acct("sim_resigned", "郭亮", "Guo Liang", SignIn::Resigned),
+    acct("sim_frozen", "何琳", "He Lin", SignIn::Frozen),
+];
+
+/// The account with this `user_id`, if any.
+pub fn account(employee_id: &str) -> Option<&'static Account> {
+    ACCOUNTS.iter().find(|a| a.employee_id == employee_id)
+}
 
 /// The employee an ID names under `employee_type`, if any.
 pub fn find(employee_type: EmployeeType, user_id: &str) -> Option<&'static Employee> {
@@ -360,6 +436,28 @@ mod tests {
             Some("E1001"),
             "echoes the ID as asked"
         );
+    }
+
+    #[test]
+    fn every_employee_can_sign_in_and_the_admin_is_one_of_them() {
+        for e in EMPLOYEES {
+            let a = account(e.employee_id).unwrap_or_else(|| panic!("{}", e.employee_id));
+            assert_eq!(a.sign_in, SignIn::Normal, "{}", e.employee_id);
+        }
+        assert!(find(EmployeeType::EmployeeId, DEMO_ADMINS).is_some());
+        for special in [
+            SignIn::WithoutUserId,
+            SignIn::NotAllowed,
+            SignIn::Resigned,
+            SignIn::Frozen,
+        ] {
+            assert!(ACCOUNTS.iter().any(|a| a.sign_in == special), "{special:?}");
+        }
+        for (i, a) in ACCOUNTS.iter().enumerate() {
+            assert!(ACCOUNTS[i + 1..]
+                .iter()
+                .all(|b| b.employee_id != a.employee_id));
+        }
     }
 
     #[test]

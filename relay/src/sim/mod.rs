@@ -10,6 +10,7 @@ pub mod listing;
 pub mod rate_limit;
 pub mod replies;
 pub mod server;
+pub mod signin;
 pub mod tokens;
 
 use std::net::SocketAddr;
