@@ -9,7 +9,8 @@
 //! 2. [`model`]: the wire types of Feishu's request and reply;
 //! 3. [`errors`]: every way a call can fail, as data ([`RemedyError`]), with the vocabulary of
 //!    refused input and of unreadable replies;
-//! 4. [`validate`], [`decode`]: untrusted input to a query, a reply to a response or an error;
+//! 4. [`validate`] (with `host`, a URL's host as browsers read it), [`decode`]: untrusted input
+//!    to a query, a reply to a response or an error;
 //! 5. [`range`], [`retry`]: a range query's plan, and whether and when to try again;
 //! 6. `wasm`, on `wasm32` only: the browser binding, in Rust async: `fetch` through a relay
 //!    (gloo-net), retries, time limits, cancelling, range workers, and the JavaScript exports
@@ -31,6 +32,7 @@ pub mod errors;
 
 // 4. Input checks and reply decoding.
 pub mod decode;
+mod host;
 pub mod validate;
 
 // 5. The range plan and the retry policy.

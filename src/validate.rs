@@ -5,6 +5,7 @@
 
 use crate::calendar::RemedyDate;
 use crate::errors::{Field, Problem};
+use crate::host;
 use crate::model::{exact_integer, EmployeeType, RemedyQuery, UserId};
 use crate::text::{split_at_byte, unsigned};
 
@@ -211,17 +212,15 @@ pub fn relay_url(v: &Loose) -> Checked<String> {
 }
 
 /// `host[:port]` as `fetch` accepts it: a name (ASCII letters, digits, `-`, `.`, `_`, and any
-/// non-ASCII character for internationalised names) or a bracketed IPv6 address, and a port of 1 to 65535.
+/// non-ASCII character for internationalised names), an IPv4 address in any form the URL Standard
+/// reads, or a bracketed IPv6 address ([`host`]), and a port of 1 to 65535.
 /// No user info (`@`): a relay URL carrying credentials would leak them into logs and history.
 fn is_authority(authority: &str) -> bool {
     let (host_ok, port) = if let Some(v6) = authority.strip_prefix('[') {
         let Some((addr, after)) = split_at_byte(v6, b']') else {
             return false;
         };
-        let addr_ok = !addr.is_empty()
-            && addr
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.'));
+        let addr_ok = host::is_ipv6(addr);
         match (after, after.strip_prefix(':')) {
             ("", _) => (addr_ok, None),
             (_, Some(p)) => (addr_ok, Some(p)),
@@ -237,7 +236,15 @@ fn is_authority(authority: &str) -> bool {
         // kilobytes of tables into the size-budgeted browser module.
         let name =
             |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') || !c.is_ascii();
-        (!host.is_empty() && host.chars().all(name), port)
+        // A name whose last label is a number is read as an IPv4 address, as fetch reads it:
+        // `999.1.1.1` and `1.2.3.4.5` are no host at all, not names to look up. Not judged here
+        // for a non-ASCII name, which IDNA maps first (`１２７.0.0.1` is 127.0.0.1): the browser
+        // binding asks the browser's parser about those.
+        let address_ok = !host.is_ascii() || !host::ends_in_number(host) || host::is_ipv4(host);
+        (
+            !host.is_empty() && host.chars().all(name) && address_ok,
+            port,
+        )
     };
     host_ok && port.is_none_or(is_port)
 }
@@ -441,6 +448,10 @@ mod tests {
             "http://localhost/relay",
             "https://飞书.cn",
             "http://a_b.local:1",
+            "http://0x7f.1:8787",
+            "http://2130706433",
+            "http://1.2.3.4./x",
+            "http://[::ffff:127.0.0.1]:80",
         ] {
             assert!(relay_url(&text(good)).is_ok(), "{good}");
         }
@@ -464,6 +475,14 @@ mod tests {
             "http://@",
             "http://user:pw@host",
             "http://a/b c",
+            // Issue 13: no host for fetch either, so refused here, by every path alike.
+            "http://999.1.1.1",
+            "http://256.256.256.256",
+            "http://1.2.3.4.5",
+            "http://0x100000000",
+            "http://example.123/x",
+            "http://[1:2]",
+            "http://[::1.2.3]:80",
         ] {
             assert_eq!(
                 relay_url(&text(bad)).unwrap_err().problem,

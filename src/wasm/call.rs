@@ -8,7 +8,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;
 
 use crate::decode;
-use crate::errors::{BodyProblem, Field, Problem, RemedyError, ValidationError};
+use crate::errors::{BodyProblem, RemedyError};
 use crate::model::{Envelope, RemedyQuery, RemedyResponse};
 use crate::retry::{self, Attempt, Next};
 use crate::text::cat;
@@ -92,9 +92,6 @@ pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, 
             Ok(reply) => return Ok(reply),
             Err(error) => error,
         };
-        if matches!(error, RemedyError::Network { .. }) && web_sys::Url::new(&url).is_err() {
-            return Err(not_a_url());
-        }
         let at = Attempt {
             retries_done,
             retries_allowed: relay.retries,
@@ -110,14 +107,6 @@ pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, 
         call.pause(ms).await?;
         retries_done += 1;
     }
-}
-
-/// A relay URL the core's check accepted but the browser's URL parser refuses (`http://999.1.1.1`,
-/// `http://[1:2]`): fetch fails it as a network error, which retrying cannot help. Checked on this
-/// failure path rather than on every call, where parsing the URL cost about 15 µs.
-#[cold]
-fn not_a_url() -> RemedyError {
-    ValidationError::new(Field::RelayUrl, Problem::NotAUrl).into()
 }
 
 /// What a reply means: the decoded reply, or the error it carries.

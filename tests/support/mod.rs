@@ -111,6 +111,11 @@ export function signalThatThrowsLater() {
   return s;
 }
 export function wasmMemoryBytes(memory) { return memory.buffer.byteLength; }
+export function urlParses(url) { try { new URL(url); return true; } catch { return false; } }
+export function mapWithThrowingKey() {
+  const key = { toString() { throw new Error("key boom"); } };
+  return new Map([["Authorization", "Bearer k"], [key, "v"]]);
+}
 export function longString(unit, count) { return unit.repeat(count); }
 "#)]
 extern "C" {
@@ -156,6 +161,9 @@ extern "C" {
     /// Replaces the global fetch with one answering `status` and `text`; records the requests.
     #[wasm_bindgen(js_name = fakeFetch)]
     pub fn fake_fetch(status: u16, text: &str, headers: &JsValue) -> JsValue;
+    /// [`fake_fetch`] with the text as a JavaScript string (one too long to copy in and out).
+    #[wasm_bindgen(js_name = fakeFetch)]
+    pub fn fake_fetch_value(status: u16, text: &JsValue, headers: &JsValue) -> JsValue;
     /// Replaces the global fetch with a broken one; the modes are listed in `brokenFetch` above
     /// (throws, resolves to junk, rejects with a string, a used body, never settles, a body that
     /// never ends, getters or `then` that throw).
@@ -169,6 +177,12 @@ extern "C" {
     /// The size of a `WebAssembly.Memory`'s buffer.
     #[wasm_bindgen(js_name = wasmMemoryBytes)]
     pub fn wasm_memory_bytes(memory: &JsValue) -> f64;
+    /// Whether the browser's own URL parser (`new URL`) accepts `url`.
+    #[wasm_bindgen(js_name = urlParses)]
+    pub fn url_parses(url: &str) -> bool;
+    /// A `Map` of headers with a valid `Authorization` and a key whose `toString` throws.
+    #[wasm_bindgen(js_name = mapWithThrowingKey)]
+    pub fn map_with_throwing_key() -> JsValue;
     /// `unit` repeated `count` times, made in JavaScript.
     #[wasm_bindgen(js_name = longString)]
     pub fn long_string(unit: &str, count: u32) -> JsValue;
