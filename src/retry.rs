@@ -114,6 +114,16 @@ mod tests {
             api(400, 1226502, None),
             api(400, 1220004, None),
             api(200, 99991663, None),
+            // Issue 13: too large stays too large, from the relay or by the module's own rule.
+            api(502, crate::catalogue::RELAY_REPLY_TOO_LARGE, None),
+            decode_bytes(
+                &ReplyMeta {
+                    status: 502,
+                    ..Default::default()
+                },
+                &vec![b' '; crate::decode::MAX_BODY_BYTES + 1],
+            )
+            .unwrap_err(),
             RemedyError::Aborted,
             ValidationError::new(Field::UserId, Problem::Empty).into(),
         ];

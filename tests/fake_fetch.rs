@@ -246,6 +246,60 @@ async fn requests_and_odd_replies() {
     result.expect("still working");
 
     every_catalogue_code(&o).await;
+    too_large_is_never_retried().await;
+}
+
+/// How many times the module called `fetch` for one query answered `status` and `text` every
+/// time, and what it came to.
+async fn counted(status: u16, text: &JsValue, options: JsValue) -> (Result<JsValue, JsValue>, u32) {
+    let fake = fake_fetch_value(status, text, &js("{}"));
+    let result = query(one_day(), options).await;
+    restore(&fake);
+    let calls: Array = at(&fake, "calls").into();
+    (result, calls.length())
+}
+
+/// Issue 13: a reply too large does not shrink on retry. The relay's 98000507 is not retried, and
+/// the module's own limit counts UTF-8 bytes as the relay's 1 MiB cap does: a body of fewer
+/// UTF-16 units but more bytes (Chinese text) is too large too, and not retried whatever its
+/// status; a body of exactly the cap is read.
+async fn too_large_is_never_retried() {
+    use feishu_remedy::decode::MAX_BODY_BYTES;
+    let o = || {
+        js(&format!(
+            r#"{{"relayUrl":"{RELAY}","retries":2,"timeoutMs":60000}}"#
+        ))
+    };
+    let body = r#"{"code":98000507,"msg":"relay: Feishu's reply is too large","error":{"log_id":"relay-1"}}"#;
+    let (e, calls) = counted(502, &body.into(), o()).await;
+    let e = expect_kind(&e.expect_err("98000507"), "api");
+    assert_eq!(num_at(&e, "code"), Some(98000507.0));
+    assert_eq!(at(&e, "retryable").as_bool(), Some(false));
+    assert_eq!(text_at(&e, "category").as_deref(), Some("server"));
+    assert_eq!(calls, 1, "98000507 asked once");
+
+    // 400,000 three-byte characters: 1.2 MB, though only 400,000 UTF-16 units.
+    let wide = long_string("飞", 400_000);
+    let (e, calls) = counted(502, &wide, o()).await;
+    let e = expect_kind(&e.expect_err("too large"), "http");
+    assert_eq!(text_at(&e, "problem").as_deref(), Some("too_large"));
+    assert_eq!(at(&e, "retryable").as_bool(), Some(false));
+    assert_eq!(calls, 1, "a too large 502 asked once");
+    let (e, _) = counted(200, &wide, o()).await;
+    let e = expect_kind(&e.expect_err("too large"), "decode");
+    assert_eq!(text_at(&e, "problem").as_deref(), Some("too_large"));
+
+    // At the cap exactly, in bytes, with Chinese text in it: read.
+    let head = r#"{"code":0,"msg":""#;
+    let tail = r#""}"#;
+    let room = MAX_BODY_BYTES - head.len() - tail.len();
+    let msg = ["飞".repeat(room / 3), "x".repeat(room % 3)].concat();
+    let exact = [head, &msg, tail].concat();
+    assert_eq!(exact.len(), MAX_BODY_BYTES);
+    let (r, calls) = counted(200, &exact.as_str().into(), o()).await;
+    let r = r.unwrap_or_else(|e| panic!("{}", message_of(&e)));
+    assert_eq!(num_at(&r, "code"), Some(0.0));
+    assert_eq!(calls, 1);
 }
 
 /// Every code of the catalogue (the endpoint's, the platform's and the relay's own) arrives as an

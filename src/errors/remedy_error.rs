@@ -288,9 +288,15 @@ impl RemedyError {
     }
 
     /// Whether the same request can succeed if tried again (now or after [`Self::retry_after_secs`]).
+    /// Never a reply over the size limit, whatever its status: asked again, the same question gets
+    /// the same answer (as the relay's own 98000507 says).
     pub fn retryable(&self) -> bool {
         match self {
             RemedyError::Network { .. } | RemedyError::Timeout { .. } => true,
+            RemedyError::Http {
+                problem: BodyProblem::TooLarge,
+                ..
+            } => false,
             RemedyError::Http { status, .. } => matches!(status, 408 | 425 | 429 | 500..=599),
             RemedyError::Api(a) => a.entry.retryable,
             _ => false,
@@ -411,6 +417,19 @@ mod tests {
         };
         assert!(http(502).retryable());
         assert!(!http(404).retryable());
+        // Issue 13: a reply too large does not shrink on retry, whoever says so.
+        let too_large = RemedyError::Http {
+            status: 502,
+            log_id: None,
+            problem: BodyProblem::TooLarge,
+            retry_after_secs: None,
+        };
+        assert!(!too_large.retryable());
+        assert!(!api(catalogue::RELAY_REPLY_TOO_LARGE, 502).retryable());
+        assert_eq!(
+            api(catalogue::RELAY_REPLY_TOO_LARGE, 502).category(),
+            Category::Server
+        );
         assert_eq!(http(502).category(), Category::Server);
         assert_eq!(http(403).category(), Category::Permission);
     }

@@ -72,7 +72,7 @@ extern "C" {
 pub(crate) struct Raw {
     /// Status and headers.
     pub meta: ReplyMeta,
-    /// The body, unless it was larger than [`MAX_BODY_BYTES`] and left unread.
+    /// The body, unless it was larger than [`MAX_BODY_BYTES`] (in UTF-8 bytes) and left unparsed.
     pub body: Body,
 }
 
@@ -225,7 +225,7 @@ impl Call {
         let Some(text) = text.dyn_ref::<JsString>() else {
             return Err(self.failure("the body is not text"));
         };
-        let body = if text.length() as usize > MAX_BODY_BYTES {
+        let body = if too_large(text) {
             Body::TooLarge
         } else {
             match json_parse(text) {
@@ -293,6 +293,17 @@ fn build(relay: &Resolved, body: &str, signal: &AbortSignal) -> RequestInit {
         });
     }
     init
+}
+
+/// Whether a body is over [`MAX_BODY_BYTES`] counted as the relay counts its cap: in UTF-8 bytes,
+/// so that a reply the relay passes on is never refused here, and one it would refuse is refused
+/// here too. A JavaScript string counts UTF-16 units, of which each is at least one UTF-8 byte
+/// and at most three: only a body between a third of the cap and the cap in units needs its
+/// bytes counted, which copies it into Rust once (rare: Feishu's replies are a few kilobytes).
+fn too_large(text: &JsString) -> bool {
+    let units = text.length() as usize;
+    units > MAX_BODY_BYTES
+        || (units > MAX_BODY_BYTES / 3 && String::from(text).len() > MAX_BODY_BYTES)
 }
 
 /// `e.message` when it is a string (an `Error`, e.g. "Failed to fetch"), else `e` when it is one;
