@@ -541,8 +541,7 @@ const TABLES: [&[Entry]; 1] = [ENTRIES];
 pub fn find(code: i64) -> Option<&'static Entry> {
     TABLES
         .iter()
-        .flat_map(|t| t.iter())
-        .find(|e| e.code == code)
+        .find_map(|table| table.iter().find(|e| e.code == code))
 }
 
 /// The entry for `code`, or a generic one for codes Feishu added since: a server-side one for

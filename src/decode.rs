@@ -7,8 +7,9 @@
 use crate::calendar::http_date_secs;
 use crate::catalogue;
 use crate::errors::{ApiError, BodyProblem, RemedyError};
-use crate::model::{exact_integer, Envelope, RemedyResponse};
+use crate::model::{exact_integer, Envelope, Help, RemedyResponse};
 use crate::text::unsigned;
+use crate::validate::MAX_URL_CHARS;
 
 /// Replies larger than this are refused unread: the real ones are a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -183,6 +184,7 @@ pub fn interpret(
             log_id,
             troubleshooter: detail.troubleshooter,
             retry_after_secs: meta.retry_after_secs(),
+            sign_in_url: sign_in_url(envelope.code, &detail.helps),
             violations,
         })));
     }
@@ -196,6 +198,27 @@ pub fn interpret(
         data: envelope.data.unwrap_or_default(),
         log_id,
     })
+}
+
+/// Where the relay says to sign in: the first link of its 98000441 reply, when it is an http or
+/// https URL without ASCII whitespace or control characters (a page may send people there, so nothing
+/// else: not a `javascript:` URL from a reply). Other codes' links are documentation.
+fn sign_in_url(code: i64, helps: &[Help]) -> Option<String> {
+    if code != catalogue::RELAY_SIGN_IN_REQUIRED {
+        return None;
+    }
+    let url = helps.first()?.url.as_deref()?;
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    // No ASCII space or control byte (non-ASCII text is percent-encoded by the browser).
+    let clean = url.bytes().all(|b| b > b' ' && b != 0x7f);
+    (web && clean && url.len() <= MAX_URL_CHARS).then(|| url.to_owned())
+}
+
+/// The error of a reply whose body is not what the caller expected (`problem`): `decode` on a
+/// success status, `http` on an error status, with the log id of the reply's headers. For readers
+/// of other replies than a query's (the binding's `currentUser`).
+pub fn body_error(meta: &ReplyMeta, problem: BodyProblem) -> RemedyError {
+    unreadable(meta, meta.header_log_id().map(str::to_owned), problem)
 }
 
 fn unreadable(meta: &ReplyMeta, log_id: Option<String>, problem: BodyProblem) -> RemedyError {
@@ -246,6 +269,37 @@ mod tests {
         assert_eq!(r.log_id.as_deref(), Some("202411240001"));
         let r = decode_bytes(&meta(200), br#"{"code":0,"msg":"success"}"#).unwrap();
         assert!(r.data.user_allowed_remedys.is_empty());
+    }
+
+    /// Issue 11: the relay's 401 says where to sign in (`error.helps[0].url`), and is "signed
+    /// out"; a link elsewhere, or one that is not a web URL, is no sign-in URL.
+    #[test]
+    fn the_relays_401_carries_where_to_sign_in() {
+        let body = br#"{"code":98000441,"msg":"relay: sign in first","error":{"log_id":"relay-1","helps":[{"url":"https://relay.example/auth/login","description":"sign in"}]}}"#;
+        let unauthorized = ReplyMeta {
+            status: 401,
+            ..ReplyMeta::default()
+        };
+        let e = decode_bytes(&unauthorized, body).unwrap_err();
+        assert_eq!(e.sign_in_url(), Some("https://relay.example/auth/login"));
+        assert!(e.is_signed_out());
+        assert_eq!(e.category(), Category::Permission);
+        assert_eq!(e.log_id(), Some("relay-1"));
+        let e = decode_bytes(&meta(401), br#"{"code":98000441,"msg":"m"}"#).unwrap_err();
+        assert_eq!((e.sign_in_url(), e.is_signed_out()), (None, true));
+        for other in [
+            br#"{"code":98000441,"msg":"m","error":{"helps":[{"url":"javascript:alert(1)"}]}}"#.as_slice(),
+            br#"{"code":98000441,"msg":"m","error":{"helps":[{"url":"https://a b"}]}}"#,
+            br#"{"code":98000441,"msg":"m","error":{"helps":null}}"#,
+            br#"{"code":99991672,"msg":"m","error":{"helps":[{"url":"https://open.feishu.cn/x"}]}}"#,
+        ] {
+            let e = decode_bytes(&meta(401), other).unwrap_err();
+            assert_eq!(e.sign_in_url(), None);
+        }
+        let e = decode_bytes(&meta(403), br#"{"code":98000443,"msg":"m"}"#).unwrap_err();
+        assert_eq!(e.category(), Category::Permission);
+        assert!(!e.is_signed_out());
+        assert!(!e.meaning().en.is_empty() && !e.meaning().zh.is_empty());
     }
 
     #[test]

@@ -119,10 +119,9 @@ fn is_embedded_ipv4(v4: &[u8]) -> bool {
             return false;
         }
         let value = part.iter().try_fold(0u32, |n, d| {
-            let d = char::from(*d).to_digit(10)?;
-            Some(n * 10 + d)
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
         });
-        if !value.is_some_and(|n| n <= 255) {
+        if value.is_none_or(|n| n > 255) {
             return false;
         }
         count += 1;

@@ -348,6 +348,17 @@ pub struct Violation {
     pub description: Option<String>,
 }
 
+/// A link in Feishu's `error.helps`: documentation, or (in the relay's 401) where to sign in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Help {
+    /// Where.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// What it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// Feishu's optional `error` object on failed replies.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
@@ -371,10 +382,21 @@ pub struct ErrorDetail {
         deserialize_with = "null_as_empty_vec"
     )]
     pub field_violations: Vec<Violation>,
+    /// Links; the relay's 401 (98000441) puts its sign-in page first.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_empty_vec"
+    )]
+    pub helps: Vec<Help>,
 }
 
-fn null_as_empty_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Violation>, D::Error> {
-    Ok(Option::<Vec<Violation>>::deserialize(d)?.unwrap_or_default())
+fn null_as_empty_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Any reply of Feishu's, success or failure: `{code, msg, data?, error?}`.

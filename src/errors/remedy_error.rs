@@ -46,6 +46,8 @@ pub struct ApiError {
     pub retry_after_secs: Option<u32>,
     /// Field and permission complaints from Feishu's `error` object.
     pub violations: Vec<Violation>,
+    /// Where to sign in: a 98000441 reply's `error.helps[0].url` (an http or https URL).
+    pub sign_in_url: Option<String>,
 }
 
 /// Every way a call can fail.
@@ -262,6 +264,17 @@ impl RemedyError {
         self.api().and_then(|a| a.troubleshooter.as_deref())
     }
 
+    /// Where to sign in, when the relay said (its 401, 98000441, in `feishu` access).
+    pub fn sign_in_url(&self) -> Option<&str> {
+        self.api().and_then(|a| a.sign_in_url.as_deref())
+    }
+
+    /// The relay's "sign in first" (98000441): no session, or no valid signed token. For
+    /// `currentUser()` an answer (no one is signed in) rather than a failure.
+    pub fn is_signed_out(&self) -> bool {
+        self.code() == Some(catalogue::RELAY_SIGN_IN_REQUIRED)
+    }
+
     /// The field at fault, for validation errors (`data.remedy_date`).
     pub fn field(&self) -> Option<&'static str> {
         match self {
@@ -379,6 +392,7 @@ mod tests {
             entry: catalogue::lookup(code, status),
             retry_after_secs: None,
             violations: vec![],
+            sign_in_url: None,
         }))
     }
 

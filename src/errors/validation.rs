@@ -44,6 +44,8 @@ pub enum Field {
     Signal,
     /// `onProgress`.
     OnProgress,
+    /// `token`: the signed token sent as `Authorization: Bearer …`.
+    Token,
 }
 
 impl Field {
@@ -67,6 +69,7 @@ impl Field {
             Field::Credentials => "credentials",
             Field::Signal => "signal",
             Field::OnProgress => "onProgress",
+            Field::Token => "token",
         }
     }
 
@@ -126,6 +129,8 @@ pub enum Problem {
     NotJson,
     /// The body is JSON, but not an object.
     NotJsonObject,
+    /// Not a bearer token (RFC 6750's `b64token`: letters, digits and `-._~+/`, then `=`s).
+    NotAToken,
 }
 
 impl Problem {
@@ -147,6 +152,7 @@ impl Problem {
             Problem::NotAUrl => "not_a_url",
             Problem::NotJson => "not_json",
             Problem::NotJsonObject => "not_json_object",
+            Problem::NotAToken => "not_a_token",
         }
     }
 
@@ -186,6 +192,9 @@ impl Problem {
             Problem::NotAUrl => "must be an absolute http or https URL".into(),
             Problem::NotJson => "must be valid JSON".into(),
             Problem::NotJsonObject => "must be a JSON object".into(),
+            Problem::NotAToken => {
+                "must be a bearer token: letters, digits and -._~+/, then = padding".into()
+            }
         }
     }
 
@@ -223,6 +232,7 @@ impl Problem {
             Problem::NotAUrl => "必须是以 http 或 https 开头的完整网址".into(),
             Problem::NotJson => "必须是有效的 JSON".into(),
             Problem::NotJsonObject => "必须是 JSON 对象".into(),
+            Problem::NotAToken => "必须是 Bearer 令牌：字母、数字和 -._~+/，末尾可有 =".into(),
         }
     }
 }
