@@ -41,9 +41,12 @@ export const queryAllowedRemedys = loaded(glue.queryAllowedRemedys);
 /** Every day of a range, in date order (loads the module first if need be). */
 export const queryAllowedRemedysRange = loaded(glue.queryAllowedRemedysRange);
 
+/** Who is signed in at the relay, or null when no one is (loads the module first if need be). */
+export const currentUser = loaded(glue.currentUser);
+
 // Straight through once the module is ready (the same promise, no extra tick); before, after init().
 function loaded(call) {
-  return (request, options) => (ready ? call(request, options) : init().then(() => call(request, options)));
+  return (...args) => (ready ? call(...args) : init().then(() => call(...args)));
 }
 
 // The options configure() kept: checked now, so a bad one fails the call that loaded the module

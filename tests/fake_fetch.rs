@@ -247,6 +247,301 @@ async fn requests_and_odd_replies() {
 
     every_catalogue_code(&o).await;
     too_large_is_never_retried().await;
+    current_user_answers().await;
+    the_relays_refusals().await;
+    the_token_option().await;
+    bad_tokens_are_refused_without_their_value().await;
+}
+
+/// Answers every call with `status` and `text` while `f` runs; returns what `f` came to and the
+/// requests sent.
+async fn replying<F: std::future::Future<Output = Result<JsValue, JsValue>>>(
+    status: u16,
+    text: &str,
+    f: F,
+) -> (Result<JsValue, JsValue>, Array) {
+    let fake = fake_fetch(status, text, &js(r#"{"x-tt-logid":"FAKE-LOG"}"#));
+    let result = f.await;
+    restore(&fake);
+    (result, at(&fake, "calls").into())
+}
+
+/// The relay's 401 in `feishu` access, in Feishu's error format, naming where to sign in.
+const SIGNED_OUT: &str = r#"{"code":98000441,"msg":"relay: sign in first","error":{"log_id":"relay-1","helps":[{"url":"https://relay.example/auth/login","description":"sign in"}]}}"#;
+
+/// `extra` (JSON) with the fake relay's URL, and no retries unless it says.
+fn options(extra: &str) -> JsValue {
+    let o = js(extra);
+    set(&o, "relayUrl", &RELAY.into());
+    if at(&o, "retries").is_undefined() {
+        set(&o, "retries", &JsValue::from(0));
+    }
+    o
+}
+
+/// Issue 11: `currentUser()` asks `GET {relayUrl}/auth/me` with the call's options; the relay's
+/// user comes back in the page's names, fields absent when the relay gave none; its 401 98000441
+/// is `null` (signed out); anything else rejects, 404 98000404 meaning "no sign-in here".
+async fn current_user_answers() {
+    let me = r#"{"user_id":"abd754f7","employee_no":"E1001","name":"张三","admin":false}"#;
+    let (r, calls) = replying(
+        200,
+        me,
+        current_user(options(r#"{"credentials":"include"}"#)),
+    )
+    .await;
+    let user = r.unwrap_or_else(|e| panic!("{}", message_of(&e)));
+    assert_eq!(text_at(&user, "userId").as_deref(), Some("abd754f7"));
+    assert_eq!(text_at(&user, "employeeNo").as_deref(), Some("E1001"));
+    assert_eq!(text_at(&user, "name").as_deref(), Some("张三"));
+    assert_eq!(at(&user, "admin").as_bool(), Some(false));
+    assert_eq!(calls.length(), 1);
+    let sent = calls.get(0);
+    assert_eq!(
+        text_at(&sent, "url").as_deref(),
+        Some("https://relay.example/base/auth/me")
+    );
+    assert!(matches!(
+        text_at(&sent, "init.method").as_deref(),
+        None | Some("GET")
+    ));
+    assert!(at(&sent, "init.body").is_undefined(), "a GET has no body");
+    assert!(at(&sent, "init.headers.content-type").is_undefined());
+    assert_eq!(
+        text_at(&sent, "init.credentials").as_deref(),
+        Some("include")
+    );
+
+    let (r, _) = replying(200, r#"{"admin":true}"#, current_user(options("{}"))).await;
+    let user = r.expect("an admin without ids");
+    assert_eq!(at(&user, "admin").as_bool(), Some(true));
+    for absent in ["userId", "employeeNo", "name"] {
+        assert!(!has_own(&user, absent), "{absent}");
+    }
+
+    let (r, _) = replying(401, SIGNED_OUT, current_user(options("{}"))).await;
+    assert!(r.expect("signed out is an answer").is_null());
+
+    for (status, body, code) in [
+        (
+            404,
+            r#"{"code":98000404,"msg":"relay: no such route"}"#,
+            98000404.0,
+        ),
+        (
+            401,
+            r#"{"code":98000401,"msg":"relay: missing or wrong API key"}"#,
+            98000401.0,
+        ),
+    ] {
+        let (r, _) = replying(status, body, current_user(options("{}"))).await;
+        let e = expect_kind(&r.expect_err(body), "api");
+        assert_eq!(num_at(&e, "code"), Some(code));
+    }
+    for (body, kind) in [
+        (r#"{"user_id":5,"admin":false}"#, "decode"),
+        (r#"{"admin":"yes"}"#, "decode"),
+        (r#"[]"#, "decode"),
+        (r#"{"code":0,"msg":"ok"}"#, "decode"),
+        ("<html>sign in</html>", "decode"),
+    ] {
+        let (r, _) = replying(200, body, current_user(options("{}"))).await;
+        expect_kind(&r.expect_err(body), kind);
+    }
+    let e = current_user(js(r#"{"relayUrl":"http://999.1.1.1"}"#)).await;
+    expect_kind(&e.expect_err("a bad relay URL"), "validation");
+}
+
+/// Issue 11: the relay's 401 and 403 are permission errors with their zh/en texts; the 401 says
+/// where to sign in (`signInUrl`), absent when it names no page.
+async fn the_relays_refusals() {
+    let (r, _) = replying(401, SIGNED_OUT, query(one_day(), options("{}"))).await;
+    let e = expect_kind(&r.expect_err("401"), "api");
+    assert_eq!(num_at(&e, "code"), Some(98000441.0));
+    assert_eq!(text_at(&e, "category").as_deref(), Some("permission"));
+    assert_eq!(
+        text_at(&e, "signInUrl").as_deref(),
+        Some("https://relay.example/auth/login")
+    );
+    assert_eq!(text_at(&e, "meaning.en").as_deref(), Some("Sign in first"));
+    assert_eq!(text_at(&e, "meaning.zh").as_deref(), Some("请先登录"));
+    assert_eq!(at(&e, "retryable").as_bool(), Some(false));
+
+    let bare = r#"{"code":98000441,"msg":"relay: sign in first"}"#;
+    let (r, _) = replying(401, bare, query(one_day(), options("{}"))).await;
+    let e = expect_kind(&r.expect_err("401"), "api");
+    assert!(
+        !has_own(&e, "signInUrl"),
+        "absent, not null, without a link"
+    );
+
+    let not_yours = r#"{"code":98000443,"msg":"relay: only your own punches can be asked"}"#;
+    let (r, calls) = replying(
+        403,
+        not_yours,
+        query(one_day(), options(r#"{"retries":2}"#)),
+    )
+    .await;
+    let e = expect_kind(&r.expect_err("403"), "api");
+    assert_eq!(text_at(&e, "category").as_deref(), Some("permission"));
+    assert_eq!(
+        text_at(&e, "meaning.en").as_deref(),
+        Some("You can only see your own punches")
+    );
+    assert_eq!(
+        text_at(&e, "meaning.zh").as_deref(),
+        Some("只能查看自己的打卡")
+    );
+    assert!(!has_own(&e, "signInUrl"));
+    assert_eq!(calls.length(), 1, "a 403 is not retried");
+}
+
+/// Issue 11: `token` as a string, or a function called once per call (once for a whole range),
+/// sent as `Authorization: Bearer …` over an `authorization` header.
+async fn the_token_option() {
+    let ok = r#"{"code":0,"msg":"ok"}"#;
+    let auth = |calls: &Array, i: u32| text_at(&calls.get(i), "init.headers.authorization");
+    let o = options(r#"{"token":"eyJ.abc.d-_=","headers":{"Authorization":"Basic x"}}"#);
+    let (r, calls) = replying(200, ok, query(one_day(), o)).await;
+    r.expect("a string token");
+    assert_eq!(auth(&calls, 0).as_deref(), Some("Bearer eyJ.abc.d-_="));
+
+    // Configured once as a function: called for each call, so each gets a fresh token.
+    let source = token_source("t");
+    let c = options("{}");
+    set(&c, "token", &source);
+    configure(c).expect("a token function");
+    let (r, calls) = replying(200, ok, query(one_day(), JsValue::UNDEFINED)).await;
+    r.expect("first");
+    assert_eq!(auth(&calls, 0).as_deref(), Some("Bearer t1"));
+    let (r, calls) = replying(200, ok, query(one_day(), JsValue::UNDEFINED)).await;
+    r.expect("second");
+    assert_eq!(auth(&calls, 0).as_deref(), Some("Bearer t2"));
+    // A range of three days: each day is a call, with a token of its own.
+    let days = range_request("employee_no", "E1", 20240301.0, 20240303.0);
+    let (r, calls) = replying(200, ok, range(days, JsValue::UNDEFINED)).await;
+    r.unwrap_or_else(|e| panic!("{}", message_of(&e)));
+    assert_eq!(calls.length(), 3);
+    let mut sent: Vec<String> = (0..3).filter_map(|i| auth(&calls, i)).collect();
+    sent.sort();
+    assert_eq!(sent, ["Bearer t3", "Bearer t4", "Bearer t5"]);
+    // currentUser too.
+    let (r, calls) = replying(200, r#"{"admin":false}"#, current_user(JsValue::UNDEFINED)).await;
+    r.expect("currentUser");
+    assert_eq!(auth(&calls, 0).as_deref(), Some("Bearer t6"));
+    assert_eq!(num_at(&source, "calls"), Some(6.0));
+    configure(js("{}")).expect("reset");
+    // A retry reuses its call's token: the function is called per call, not per attempt.
+    let source = token_source("r");
+    let o = options(r#"{"retries":1,"timeoutMs":60000}"#);
+    set(&o, "token", &source);
+    let busy = r#"{"code":99991400,"msg":"rate limited"}"#;
+    let fake = fake_fetch(429, busy, &js(r#"{"x-ogw-ratelimit-reset":"0"}"#));
+    let r = query(one_day(), o).await;
+    restore(&fake);
+    expect_kind(&r.expect_err("rate limited twice"), "api");
+    let calls: Array = at(&fake, "calls").into();
+    assert_eq!(calls.length(), 2, "one retry");
+    assert_eq!(auth(&calls, 1).as_deref(), Some("Bearer r1"));
+    assert_eq!(num_at(&source, "calls"), Some(1.0));
+
+    // A promise of a token.
+    let o = options("{}");
+    set(&o, "token", &async_token("from-a-promise"));
+    let (r, calls) = replying(200, ok, query(one_day(), o)).await;
+    r.expect("async token");
+    assert_eq!(auth(&calls, 0).as_deref(), Some("Bearer from-a-promise"));
+}
+
+/// Issue 11: a token that is not a non-empty bearer token, or a function that throws, rejects,
+/// returns something else or never answers, fails before anything is sent, naming `token`, and
+/// the token (or what the function said) is nowhere in the error.
+async fn bad_tokens_are_refused_without_their_value() {
+    const SECRET: &str = "s3cr3t";
+    let ok = r#"{"code":0,"msg":"ok"}"#;
+    let with = |token: JsValue| {
+        let o = options(r#"{"timeoutMs":300}"#);
+        set(&o, "token", &token);
+        o
+    };
+    let cases: Vec<(JsValue, &str, &str)> = vec![
+        ("".into(), "validation", "empty"),
+        ("s3cr3t with spaces".into(), "validation", "not_a_token"),
+        (
+            "s3cr3t
+x-evil: 1"
+                .into(),
+            "validation",
+            "not_a_token",
+        ),
+        (JsValue::from(5), "validation", "wrong_type"),
+        (js(r#"{"token":"s3cr3t"}"#), "validation", "wrong_type"),
+        (
+            token_source("s3cr3t with spaces "),
+            "validation",
+            "not_a_token",
+        ),
+        (
+            js_sys::Function::new_no_args("return 42").into(),
+            "validation",
+            "wrong_type",
+        ),
+        (
+            js_sys::Function::new_no_args("return undefined").into(),
+            "validation",
+            "wrong_type",
+        ),
+        (throwing_token(SECRET), "validation", "wrong_type"),
+        (rejecting_token(SECRET), "validation", "wrong_type"),
+        (hanging_token(), "timeout", ""),
+    ];
+    for (i, (token, kind, problem)) in cases.into_iter().enumerate() {
+        for (which, result) in [
+            (
+                "query",
+                replying(200, ok, query(one_day(), with(token.clone()))).await,
+            ),
+            (
+                "currentUser",
+                replying(200, ok, current_user(with(token.clone()))).await,
+            ),
+        ] {
+            let (r, calls) = result;
+            let e = expect_kind(&r.expect_err("a bad token"), kind);
+            if kind == "validation" {
+                assert_eq!(
+                    text_at(&e, "field").as_deref(),
+                    Some("token"),
+                    "#{i} {which}"
+                );
+                assert_eq!(
+                    text_at(&e, "problem").as_deref(),
+                    Some(problem),
+                    "#{i} {which}"
+                );
+            }
+            let shown = error_text(&e);
+            assert!(!shown.contains(SECRET), "#{i} {which}: {shown}");
+            assert_eq!(calls.length(), 0, "#{i} {which}: nothing sent");
+        }
+    }
+    let thrown = configure(options(r#"{"token":"s3cr3t token"}"#)).expect_err("configure");
+    let e = expect_kind(&thrown, "validation");
+    assert_eq!(text_at(&e, "field").as_deref(), Some("token"));
+    assert!(!error_text(&e).contains(SECRET));
+    // In a range, each day is a call: a token function that throws fails each day it is asked
+    // for, by name, and nothing is sent.
+    let o = with(throwing_token(SECRET));
+    let days = range_request("employee_no", "E1", 20240301.0, 20240302.0);
+    let (r, calls) = replying(200, ok, range(days, o)).await;
+    let days: Array = r.unwrap_or_else(|e| panic!("{}", message_of(&e))).into();
+    for day in days.iter() {
+        assert_eq!(text_at(&day, "status").as_deref(), Some("error"));
+        let e = expect_kind(&at(&day, "error"), "validation");
+        assert_eq!(text_at(&e, "field").as_deref(), Some("token"));
+        assert!(!error_text(&e).contains(SECRET));
+    }
+    assert_eq!(calls.length(), 0);
 }
 
 /// How many times the module called `fetch` for one query answered `status` and `text` every

@@ -12,9 +12,9 @@ use crate::errors::{BodyProblem, RemedyError};
 use crate::model::{Envelope, RemedyQuery, RemedyResponse};
 use crate::retry::{self, Attempt, Next};
 use crate::text::cat;
-use crate::wasm::fetch::{Body, Call, Raw};
+use crate::wasm::fetch::{Body, Call, Outgoing, Raw};
 use crate::wasm::options::Resolved;
-use crate::wasm::reply;
+use crate::wasm::{reply, token};
 
 /// A successful reply: the core's response, and the list of punches as the browser parsed it
 /// (the core has checked every field's type; passing the parsed objects on saves rebuilding them).
@@ -79,17 +79,44 @@ extern "C" {
     fn now() -> f64;
 }
 
-/// Asks the relay for one day, retrying as [`retry::next`] decides. The caller's signal and the
-/// time limit (`relay.timeout_ms`, for the whole call, retries included) stop it at any point.
+/// Asks the relay for one day (Feishu's path and wire format), as [`exchange`] does.
 pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, RemedyError> {
-    let call = Call::start(relay)?;
     let url = cat(&[relay.relay_url.as_str(), &query.path_and_query()]);
     let body = query.body_json();
+    let mut reply = None;
+    exchange(relay, &url, Some(&body), &mut |raw| {
+        outcome(raw).map(|r| reply = Some(r))
+    })
+    .await?;
+    // `exchange` succeeds only once `accept` has taken a reply: never `None`, but no panic if so.
+    reply.ok_or_else(|| RemedyError::Network {
+        detail: "no reply".into(),
+    })
+}
+
+/// Sends a request to `url` (a POST of `body`, else a GET) with the call's token, hands each
+/// reply to `accept`, and retries what it refuses as [`retry::next`] decides. The caller's signal
+/// and the time limit (`relay.timeout_ms`, for the whole call, token and retries included) stop
+/// it at any point. One function for every kind of request, taking its reader as `dyn` rather
+/// than generic: each instance of this future is about 2 KB of wasm.
+pub(crate) async fn exchange(
+    relay: &Resolved,
+    url: &str,
+    body: Option<&str>,
+    accept: &mut dyn FnMut(Raw) -> Result<(), RemedyError>,
+) -> Result<(), RemedyError> {
+    let call = Call::start(relay)?;
     let deadline = now() + f64::from(relay.timeout_ms);
+    let out = Outgoing {
+        url,
+        body,
+        authorization: token::authorization(&call, relay.token.as_ref()).await?,
+    };
     let mut retries_done = 0;
     loop {
-        let error = match call.attempt(relay, &url, &body).await.and_then(outcome) {
-            Ok(reply) => return Ok(reply),
+        let attempt = call.attempt(relay, &out).await;
+        let error = match attempt.and_then(&mut *accept) {
+            Ok(()) => return Ok(()),
             Err(error) => error,
         };
         let at = Attempt {
@@ -111,7 +138,7 @@ pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, 
 
 /// What a reply means: the decoded reply, or the error it carries.
 #[inline(never)]
-fn outcome(raw: Raw) -> Result<Reply, RemedyError> {
+pub(crate) fn outcome(raw: Raw) -> Result<Reply, RemedyError> {
     let (envelope, list) = match body(raw.body) {
         Ok((envelope, list)) => (Ok(envelope), list),
         Err(problem) => (Err(problem), Array::new().into()),

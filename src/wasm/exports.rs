@@ -1,5 +1,5 @@
-//! The JavaScript API: `configure`, `queryAllowedRemedys`, `queryAllowedRemedysRange` and their
-//! TypeScript types (the `RemedyError` objects they fail with are made by `js_error`). Public to
+//! The JavaScript API: `configure`, `queryAllowedRemedys`, `queryAllowedRemedysRange`,
+//! `currentUser` and their TypeScript types (the `RemedyError` objects they fail with are made by `js_error`). Public to
 //! Rust only so that the browser tests call exactly what JavaScript calls.
 //!
 //! The exports validate synchronously (a bad input rejects at once), then run the call as a Rust
@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::wasm::js::spawn;
 use crate::wasm::js_error::error_to_js;
-use crate::wasm::{call, input, options, range};
+use crate::wasm::{call, input, options, range, user};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -83,6 +83,13 @@ export interface RelayOptions {
   signal?: AbortSignal | null;
   /** Retries of retryable failures (rate limit, server fault, network): 0 to 10. Default 2. */
   retries?: number;
+  /**
+   * For a relay in `token` access: the signed token, sent as `Authorization: Bearer <token>` (over
+   * an `authorization` in `headers`). A function is called at each call (in a range, each day's),
+   * so a page gives a fresh token each time without calling `configure` again; it may return a
+   * promise, which counts against `timeoutMs`. Never part of an error's message or fields.
+   */
+  token?: string | (() => string | Promise<string>);
 }
 
 /**
@@ -117,6 +124,7 @@ export type RemedyErrorCategory =
   | "server" | "network" | "cancelled" | "unknown";
 /** The input a validation error is about. */
 export type RemedyErrorField =
+  | "token"
   | "request" | "params" | "data" | "params.employee_type" | "data.user_id" | "data.remedy_date"
   | "data.from" | "data.to" | "options" | "relayUrl" | "timeoutMs" | "retries" | "concurrency"
   | "headers" | "credentials" | "signal" | "onProgress";
@@ -152,13 +160,35 @@ export declare class RemedyError extends Error {
   readonly retryAfterMs: number | null;
   /** 1226501: that day has nothing to correct (good news, not a failure). */
   readonly nothingToCorrect: boolean;
+  /** Where to sign in: present only on the relay's 401 (code 98000441) when it names its sign-in page. */
+  readonly signInUrl?: string;
+}
+
+/**
+ * Who the relay says is signed in (`GET {relayUrl}/auth/me`). A field is absent when the relay
+ * gave none; `admin` may ask about anyone.
+ */
+export interface CurrentUser {
+  userId?: string;
+  employeeNo?: string;
+  name?: string;
+  admin: boolean;
+}
+
+/**
+ * What `configure` keeps: the relay options, and a range query's `concurrency` and `onProgress`
+ * (checked here too; single-day queries ignore them).
+ */
+export interface ConfigureOptions extends RelayOptions {
+  concurrency?: RangeOptions["concurrency"];
+  onProgress?: RangeOptions["onProgress"];
 }
 "#;
 
 /// Stores the relay options every call starts from. Throws a `RemedyError` on a bad option.
 #[wasm_bindgen]
 pub fn configure(
-    #[wasm_bindgen(unchecked_param_type = "RelayOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ConfigureOptions")] options: JsValue,
 ) -> Result<(), JsValue> {
     options::configure(&options).map_err(|e| error_to_js(&e.into()))
 }
@@ -176,10 +206,8 @@ pub fn query_allowed_remedys(
         input::single_query(&request).and_then(|query| Ok((query, options::for_call(&options)?)));
     match checked {
         Ok((query, relay)) => spawn(Box::pin(async move {
-            match call::run(&relay, &query).await {
-                Ok(reply) => Ok(reply.to_js()),
-                Err(e) => Err(error_to_js(&e)),
-            }
+            let reply = call::run(&relay, &query).await;
+            reply.map(|r| r.to_js()).map_err(|e| error_to_js(&e))
         })),
         // Rejected, not thrown: callers of an async API catch rejections.
         Err(e) => Promise::reject(&error_to_js(&e.into())),
@@ -200,6 +228,22 @@ pub fn query_allowed_remedys_range(
         input::range_query(&request).and_then(|query| Ok((query, options::for_range(&options)?)));
     match checked {
         Ok((query, (relay, extras))) => range::start(query, relay, extras),
+        Err(e) => Promise::reject(&error_to_js(&e.into())),
+    }
+}
+
+/// Who is signed in at the relay (`GET {relayUrl}/auth/me`), or `null` when no one is (the
+/// relay's 401, 98000441). Rejects with a `RemedyError` otherwise: a relay without sign-in
+/// (`open` or `bearer` access) answers 404, code 98000404.
+#[wasm_bindgen(
+    js_name = currentUser,
+    unchecked_return_type = "Promise<CurrentUser | null>"
+)]
+pub fn current_user(
+    #[wasm_bindgen(unchecked_optional_param_type = "Partial<RelayOptions>")] options: JsValue,
+) -> Promise {
+    match options::for_call(&options) {
+        Ok(relay) => spawn(Box::pin(user::current(relay))),
         Err(e) => Promise::reject(&error_to_js(&e.into())),
     }
 }

@@ -68,6 +68,16 @@ extern "C" {
     fn header(this: &HeaderBag, name: &str) -> Result<JsValue, JsValue>;
 }
 
+/// What to ask the relay: where, and the JSON body to POST (none: a GET).
+pub(crate) struct Outgoing<'a> {
+    /// The whole URL.
+    pub url: &'a str,
+    /// The body of a POST.
+    pub body: Option<&'a str>,
+    /// `Authorization`, from the `token` option (over one in `headers`: the more specific).
+    pub authorization: Option<String>,
+}
+
 /// What one attempt brought back: status and headers that matter, and the body.
 pub(crate) struct Raw {
     /// Status and headers.
@@ -151,19 +161,31 @@ impl Call {
         }
     }
 
-    /// One POST of `body` to `url`, read to the end. The awaiting is here and the work in plain
-    /// functions, so that the future keeps little across its two awaits.
+    /// One request (a POST with a body, else a GET), read to the end. The awaiting is here and
+    /// the work in plain functions, so that the future keeps little across its two awaits.
     pub(crate) async fn attempt(
         &self,
         relay: &Resolved,
-        url: &str,
-        body: &str,
+        out: &Outgoing<'_>,
     ) -> Result<Raw, RemedyError> {
-        let fetched = self.fetch(relay, url, body)?;
+        let fetched = self.fetch(relay, out)?;
         let replied = JsFuture::from(self.unless_stopped(&fetched)).await;
         let (meta, text) = self.reply(replied)?;
         let text = JsFuture::from(self.unless_stopped(&text)).await;
         self.body(meta, text)
+    }
+
+    /// What a promise of the page's (the `token` function's) came to, unless the call stopped
+    /// first (time limit, caller's abort), which is the error. Its own rejection is for the caller
+    /// to judge: `Ok(Err(reason))`.
+    pub(crate) async fn settle(
+        &self,
+        value: &Promise,
+    ) -> Result<Result<JsValue, JsValue>, RemedyError> {
+        match JsFuture::from(self.unless_stopped(value)).await {
+            Ok(v) if Object::is(&v, &self.own) => Err(self.failure("")),
+            other => Ok(other),
+        }
     }
 
     /// `value` settled, or the call's stop, whichever comes first. `Promise.race` never throws,
@@ -185,9 +207,9 @@ impl Call {
     /// Starts the fetch through the global `fetch` (a replaced `fetch` may return anything: what
     /// it returns is only ever awaited through [`Self::unless_stopped`]).
     #[inline(never)]
-    fn fetch(&self, relay: &Resolved, url: &str, body: &str) -> Result<JsValue, RemedyError> {
-        let init = build(relay, body, &self.own.signal());
-        global_fetch(url, &init).map_err(|e| self.failure(&reason(&e)))
+    fn fetch(&self, relay: &Resolved, out: &Outgoing<'_>) -> Result<JsValue, RemedyError> {
+        let init = build(relay, out, &self.own.signal());
+        global_fetch(out.url, &init).map_err(|e| self.failure(&reason(&e)))
     }
 
     /// Status and headers, and the body's text to come. Read through catching operations only: a
@@ -273,17 +295,23 @@ fn network(detail: &str) -> RemedyError {
 }
 
 /// The request's options for `fetch(url, init)`: headers through gloo-net's `Headers`. Names and
-/// values were checked with the options (`options::headers`), so `Headers.set` cannot refuse them.
-fn build(relay: &Resolved, body: &str, signal: &AbortSignal) -> RequestInit {
+/// values were checked with the options (`options::headers`, `validate::token`), so `Headers.set`
+/// cannot refuse them. A POST of JSON with a body, else a GET (no content type: nothing to type).
+fn build(relay: &Resolved, out: &Outgoing<'_>, signal: &AbortSignal) -> RequestInit {
     let headers = Headers::new();
-    headers.set("content-type", "application/json; charset=utf-8");
+    let init = RequestInit::new();
+    if let Some(body) = out.body {
+        headers.set("content-type", "application/json; charset=utf-8");
+        init.set_method("POST");
+        init.set_body(&JsValue::from_str(body));
+    }
     for (name, value) in &relay.headers {
         headers.set(name, value);
     }
-    let init = RequestInit::new();
-    init.set_method("POST");
+    if let Some(value) = &out.authorization {
+        headers.set("authorization", value);
+    }
     init.set_headers(&headers.into_raw());
-    init.set_body(&JsValue::from_str(body));
     init.set_signal(Some(signal));
     if let Some(c) = relay.credentials {
         init.set_credentials(match c {

@@ -28,6 +28,7 @@ extern "C" {
         retryable: bool,
         retry_after_ms: Option<f64>,
         nothing_to_correct: bool,
+        sign_in_url: Option<&str>,
     ) -> JsValue;
 }
 
@@ -73,5 +74,6 @@ pub(crate) fn error_to_js(e: &RemedyError) -> JsValue {
         e.retryable(),
         e.retry_after_secs().map(|s| f64::from(s) * 1000.0),
         e.is_nothing_to_correct(),
+        e.sign_in_url(),
     )
 }

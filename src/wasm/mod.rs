@@ -1,8 +1,9 @@
 //! The browser binding, wasm32 only: thin glue between JavaScript values and the core, in Rust
 //! async. From the outside in:
-//! - [`exports`]: the three JavaScript exports and the TypeScript section;
-//! - `range`: a range query's workers; `call`: one call with its retries; `fetch`: one attempt
-//!   through the global `fetch`, its time limit, the caller's abort, the waits;
+//! - [`exports`]: the JavaScript exports and the TypeScript section;
+//! - `range`: a range query's workers; `user`: who is signed in (`currentUser`); `token`: the
+//!   `token` option's function, called per call; `call`: one call with its retries; `fetch`: one
+//!   attempt through the global `fetch`, its time limit, the caller's abort, the waits;
 //! - `input` and `options`: JavaScript values in, checked queries and options out; `reply`:
 //!   Feishu's reply as the browser parsed it, checked against the core's wire types;
 //! - `js_error`: a `RemedyError` as a JavaScript `Error` (the class in `remedy_error.js`);
@@ -19,3 +20,5 @@ mod js_error;
 mod options;
 mod range;
 mod reply;
+mod token;
+mod user;

@@ -25,7 +25,7 @@ const MAX_CONCURRENCY: i64 = 16;
 /// fetch's `credentials` values.
 const CREDENTIALS: &[&str] = &["omit", "same-origin", "include"];
 /// Every option but `headers` (merged name by name in [`overlay`]).
-const OPTIONS_BUT_HEADERS: [&str; 7] = [
+const OPTIONS_BUT_HEADERS: [&str; 8] = [
     "relayUrl",
     "timeoutMs",
     "credentials",
@@ -33,6 +33,7 @@ const OPTIONS_BUT_HEADERS: [&str; 7] = [
     "retries",
     "concurrency",
     "onProgress",
+    "token",
 ];
 
 type Checked<T> = Result<T, ValidationError>;
@@ -67,6 +68,17 @@ pub(crate) struct Resolved {
     pub signal: Option<AbortSignal>,
     /// How many times a retryable failure is retried.
     pub retries: u32,
+    /// The `token` option, sent as `Authorization: Bearer …` (`token::authorization`).
+    pub token: Option<Token>,
+}
+
+/// The `token` option: a checked token, or the page's function that gives one per call.
+#[derive(Debug, Clone)]
+pub(crate) enum Token {
+    /// Given as a string, checked ([`validate::token`]).
+    Fixed(String),
+    /// A function returning a token or a promise of one, called at each call.
+    Source(Function),
 }
 
 /// The options only a range query has.
@@ -231,7 +243,19 @@ fn parse(o: &JsValue, need_url: bool) -> Checked<Resolved> {
         credentials: credentials(o)?,
         signal: signal(o)?,
         retries: int(o, "retries", Field::Retries, retry_bounds, DEFAULT_RETRIES)?,
+        token: token(o)?,
     })
+}
+
+/// `token`: a string, checked now, or a function, kept to be called at each call.
+fn token(o: &JsValue) -> Checked<Option<Token>> {
+    let Some(value) = present_value(o, "token") else {
+        return Ok(None);
+    };
+    match value.dyn_into::<Function>() {
+        Ok(source) => Ok(Some(Token::Source(source))),
+        Err(value) => Ok(Some(Token::Fixed(validate::token(&loose(&value))?))),
+    }
 }
 
 /// `url` (accepted by the core's check) unless the browser's URL parser refuses it, asked only
@@ -240,7 +264,7 @@ fn parse(o: &JsValue, need_url: bool) -> Checked<Resolved> {
 /// carry (its tables would cost kilobytes of wasm). Every other form (IPv4 and IPv6 addresses
 /// included) the core judges as the browser does, without this parse (about 15 µs a call).
 fn idna_checked(url: String) -> Checked<String> {
-    let idna = !url.is_ascii()
+    let idna = !validate::is_ascii(&url)
         || url
             .as_bytes()
             .windows(4)

@@ -8,7 +8,8 @@ export class RemedyError extends Error {
    * Built by the wasm module only.
    * @param {string} message readable on its own
    * @param {object} fields kind, code, httpStatus, msg, logId, troubleshooter, category, field,
-   *   problem, hint, meaning, retryable, retryAfterMs, nothingToCorrect
+   *   problem, hint, meaning, retryable, retryAfterMs, nothingToCorrect, and signInUrl when the
+   *   relay said where to sign in
    */
   constructor(message, fields) {
     super(message);
@@ -26,9 +27,9 @@ RemedyError.prototype.name = "RemedyError";
  */
 export function makeRemedyError(
   message, kind, code, httpStatus, msg, logId, troubleshooter, category, field, problem,
-  meaningZh, meaningEn, hintZh, hintEn, retryable, retryAfterMs, nothingToCorrect,
+  meaningZh, meaningEn, hintZh, hintEn, retryable, retryAfterMs, nothingToCorrect, signInUrl,
 ) {
-  return new RemedyError(message, {
+  const e = new RemedyError(message, {
     kind,
     code: code ?? null,
     httpStatus: httpStatus ?? null,
@@ -44,4 +45,7 @@ export function makeRemedyError(
     retryAfterMs: retryAfterMs ?? null,
     nothingToCorrect,
   });
+  // Only when there is one (absent, not null): `if (err.signInUrl)` is how a page asks.
+  if (signInUrl != null) e.signInUrl = signInUrl;
+  return e;
 }

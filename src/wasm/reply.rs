@@ -10,13 +10,13 @@
 //! The punches themselves are not copied into Rust: once every field has the right type, the
 //! parsed objects are handed to the page as they are.
 
-use js_sys::Array;
+use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::errors::BodyProblem;
-use crate::model::{exact_integer, Envelope, ErrorDetail};
+use crate::model::{exact_integer, Envelope, ErrorDetail, Help};
 use crate::text::cat;
-use crate::wasm::js::{get, is_array, is_record};
+use crate::wasm::js::{get, is_array, is_record, set};
 
 type Shape<T> = Result<T, BodyProblem>;
 
@@ -39,6 +39,14 @@ const ENTRY_FIELDS: [(&str, Kind); 9] = [
     ("normal_punch_time", Kind::Text),
     ("remedy_start_time", Kind::Text),
     ("remedy_end_time", Kind::Text),
+];
+
+/// The relay's `/auth/me` fields and their types.
+const USER_FIELDS: [(&str, Kind); 4] = [
+    ("user_id", Kind::Text),
+    ("employee_no", Kind::Text),
+    ("name", Kind::Text),
+    ("admin", Kind::Boolean),
 ];
 
 fn wrong(key: &str, expected: &str) -> BodyProblem {
@@ -144,12 +152,47 @@ fn punches(data: &JsValue) -> Shape<JsValue> {
     Ok(list)
 }
 
-/// Feishu's `error` object: the log id and troubleshooting text are what a person needs. The
-/// violation lists are not read: an error reply is not refused over their shape.
+/// Feishu's `error` object: the log id and troubleshooting text are what a person needs, and the
+/// first link (the relay's 401 names its sign-in page there). The violation lists are not read: an
+/// error reply is not refused over their shape (nor over an odd `helps`, which is no link).
 fn error_detail(object: &JsValue) -> Shape<ErrorDetail> {
     Ok(ErrorDetail {
         log_id: opt_string(object, "log_id")?,
         troubleshooter: opt_string(object, "troubleshooter")?,
+        helps: first_help(object).map_or_else(Vec::new, |h| vec![h]),
         ..ErrorDetail::default()
     })
+}
+
+/// `helps[0]` with its `url`, when that is a string.
+fn first_help(object: &JsValue) -> Option<Help> {
+    let helps = present(object, "helps").filter(|h| is_array(h).unwrap_or(false))?;
+    let url = opt_string(&helps.unchecked_ref::<Array>().get(0), "url").ok()??;
+    Some(Help {
+        url: Some(url),
+        description: None,
+    })
+}
+
+/// The relay's `/auth/me` answer, each field checked (`user_id`, `employee_no`, `name` strings,
+/// `admin` a boolean), as the page gets it: `{ userId?, employeeNo?, name?, admin }`, a field
+/// absent when the relay gave none, `admin` false unless it said true.
+pub(crate) fn user(value: &JsValue) -> Shape<JsValue> {
+    if !is_record(value) {
+        return Err(wrong("the reply", "a JSON object"));
+    }
+    check(value, &USER_FIELDS)?;
+    let out = Object::new();
+    for (from, to) in [
+        ("user_id", "userId"),
+        ("employee_no", "employeeNo"),
+        ("name", "name"),
+    ] {
+        if let Some(v) = present(value, from) {
+            set(&out, to, &v);
+        }
+    }
+    let admin = present(value, "admin").and_then(|a| a.as_bool());
+    set(&out, "admin", &JsValue::from_bool(admin == Some(true)));
+    Ok(out.into())
 }

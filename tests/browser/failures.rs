@@ -1,6 +1,6 @@
 //! Every way a call can fail once it is sent: retried server errors, an honoured rate limit, the
 //! time limit, the caller's cancel, a relay that is down, a proxy's error page, a route the relay
-//! does not have.
+//! does not have, and `currentUser` on a relay without sign-in.
 
 use js_sys::Array;
 use wasm_bindgen::JsValue;
@@ -133,4 +133,22 @@ async fn an_unknown_route_is_the_relays_refusal() {
     let kind = text_at(&e, "kind").unwrap_or_default();
     assert!(kind == "api" || kind == "http", "{}", message_of(&e));
     assert_eq!(num_at(&e, "httpStatus"), Some(404.0));
+}
+
+/// Issue 11: `currentUser()` through the relay the harness started, which is in `open` access
+/// (no sign-in): its 404, code 98000404, rejects (it is not "signed out"), so a page can tell that
+/// this relay is the lookup tool. A token is sent along and does not change that.
+#[wasm_bindgen_test]
+async fn current_user_on_a_relay_without_sign_in() {
+    let o = opts(r#"{"retries":0,"token":"eyJ.open.mode"}"#);
+    let e = current_user(o)
+        .await
+        .expect_err("no sign-in in open access");
+    let e = expect_kind(&e, "api");
+    assert_eq!(num_at(&e, "code"), Some(98000404.0));
+    assert_eq!(num_at(&e, "httpStatus"), Some(404.0));
+    // And a query with a token still goes through (open access ignores it).
+    let case = dataset_case("missing_punch").await;
+    let r = ok(case_request(&case), opts(r#"{"token":"eyJ.open.mode"}"#)).await;
+    assert_eq!(num_at(&r, "code"), Some(0.0));
 }

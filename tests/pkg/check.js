@@ -4,7 +4,7 @@
 // The relay's URL and two cases of its simulation (GET /_sim/dataset) come in the page's query string.
 
 /** Runs the calls with the package's exports; resolves to a plain object describing the results. */
-export async function check({ configure, queryAllowedRemedys, RemedyError }) {
+export async function check({ configure, currentUser, queryAllowedRemedys, RemedyError }) {
   const params = new URLSearchParams(location.search);
   const day = (name) => {
     const c = JSON.parse(params.get(name));
@@ -31,6 +31,11 @@ export async function check({ configure, queryAllowedRemedys, RemedyError }) {
     } catch (err) {
       out.validation = err instanceof RemedyError && err.kind === "validation" && err.field === "request";
     }
+    // The test relay is in `open` access: no sign-in, so currentUser() rejects with its 404.
+    out.signIn = await currentUser().then(
+      (user) => ({ user }),
+      (err) => ({ instanceOf: err instanceof RemedyError, code: err.code }),
+    );
   } catch (err) {
     out.failure = String((err && err.stack) || err);
     out.failureProblem = err && err.problem;

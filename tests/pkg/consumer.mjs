@@ -58,5 +58,6 @@ export function assertChecked({ result: r, problems }, cases) {
   assert.ok(r.errorLogId);
   assert.ok(r.hint);
   assert.equal(r.validation, true);
+  assert.deepEqual(r.signIn, { instanceOf: true, code: 98000404 }, "currentUser() on a relay without sign-in");
   assert.deepEqual(problems, []);
 }

@@ -111,6 +111,19 @@ export function signalThatThrowsLater() {
   return s;
 }
 export function wasmMemoryBytes(memory) { return memory.buffer.byteLength; }
+export function tokenSource(prefix) {
+  const fn = () => `${prefix}${++fn.calls}`;
+  fn.calls = 0;
+  return fn;
+}
+export function asyncToken(token) { return () => new Promise((r) => setTimeout(() => r(token), 5)); }
+export function throwingToken(secret) { return () => { throw new Error(`no token for you: ${secret}`); }; }
+export function rejectingToken(secret) { return () => Promise.reject(new Error(`rejected: ${secret}`)); }
+export function hangingToken() { return () => new Promise(() => {}); }
+export function errorText(e) {
+  return JSON.stringify({ ...e, message: e && e.message, stack: e && e.stack, text: String(e) });
+}
+export function hasOwn(o, key) { return Object.prototype.hasOwnProperty.call(o, key); }
 export function urlParses(url) { try { new URL(url); return true; } catch { return false; } }
 export function mapWithThrowingKey() {
   const key = { toString() { throw new Error("key boom"); } };
@@ -177,6 +190,27 @@ extern "C" {
     /// The size of a `WebAssembly.Memory`'s buffer.
     #[wasm_bindgen(js_name = wasmMemoryBytes)]
     pub fn wasm_memory_bytes(memory: &JsValue) -> f64;
+    /// A token function returning `prefix` and how many times it was called (`fn.calls`).
+    #[wasm_bindgen(js_name = tokenSource)]
+    pub fn token_source(prefix: &str) -> JsValue;
+    /// A token function returning a promise of `token`, settled a little later.
+    #[wasm_bindgen(js_name = asyncToken)]
+    pub fn async_token(token: &str) -> JsValue;
+    /// A token function that throws an Error quoting `secret`.
+    #[wasm_bindgen(js_name = throwingToken)]
+    pub fn throwing_token(secret: &str) -> JsValue;
+    /// A token function whose promise rejects with an Error quoting `secret`.
+    #[wasm_bindgen(js_name = rejectingToken)]
+    pub fn rejecting_token(secret: &str) -> JsValue;
+    /// A token function whose promise never settles.
+    #[wasm_bindgen(js_name = hangingToken)]
+    pub fn hanging_token() -> JsValue;
+    /// Everything an error shows: its own fields, message, stack and string form, as JSON.
+    #[wasm_bindgen(js_name = errorText)]
+    pub fn error_text(e: &JsValue) -> String;
+    /// `Object.hasOwn(o, key)`.
+    #[wasm_bindgen(js_name = hasOwn)]
+    pub fn has_own(o: &JsValue, key: &str) -> bool;
     /// Whether the browser's own URL parser (`new URL`) accepts `url`.
     #[wasm_bindgen(js_name = urlParses)]
     pub fn url_parses(url: &str) -> bool;
@@ -194,6 +228,11 @@ pub(crate) async fn query(request: JsValue, options: JsValue) -> Result<JsValue,
         request, options,
     ))
     .await
+}
+
+/// `currentUser` as JavaScript calls it, awaited.
+pub(crate) async fn current_user(options: JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(feishu_remedy::wasm::exports::current_user(options)).await
 }
 
 /// `queryAllowedRemedysRange` as JavaScript calls it, awaited.

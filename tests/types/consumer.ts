@@ -3,11 +3,13 @@
 // the types ever loosen (to `any`, to plain `string`), tsc reports the unused directive and fails.
 import init, {
   configure,
+  currentUser,
   initSync,
   queryAllowedRemedys,
   queryAllowedRemedysRange,
   RemedyError,
   type AllowedRemedy,
+  type CurrentUser,
   type DayResult,
   type EmployeeType,
   type QueryAllowedRemedysRequest,
@@ -30,6 +32,28 @@ export async function main(): Promise<void> {
   configure({ timeoutMs: 5000 });
   // @ts-expect-error credentials is fetch's union, not any string
   configure({ relayUrl: "https://relay.example", credentials: "sometimes" });
+  // The range options are configure's too; a token is a string or a function giving one.
+  configure({ relayUrl: "https://relay.example", concurrency: 2, onProgress: (done, total) => console.log(done, total) });
+  configure({ relayUrl: "https://relay.example", token: "eyJ.x.y" });
+  configure({ relayUrl: "https://relay.example", token: () => "eyJ.x.y" });
+  configure({ relayUrl: "https://relay.example", token: async () => "eyJ.x.y", credentials: "include" });
+  // @ts-expect-error a token is text, not a number
+  configure({ relayUrl: "https://relay.example", token: 42 });
+  // @ts-expect-error a token function gives a string
+  configure({ relayUrl: "https://relay.example", token: () => 42 });
+
+  const me: CurrentUser | null = await currentUser();
+  const meToo: CurrentUser | null = await currentUser({ credentials: "include", token: () => "t" });
+  if (me !== null) {
+    const admin: boolean = me.admin;
+    const id: string | undefined = me.userId;
+    const no: string | undefined = me.employeeNo;
+    const name: string | undefined = me.name;
+    void [admin, id, no, name, meToo];
+    // @ts-expect-error the name may be absent
+    const sure: string = me.name;
+    void sure;
+  }
 
   const request: QueryAllowedRemedysRequest = {
     params: { employee_type: "employee_id" },
@@ -103,6 +127,11 @@ export async function main(): Promise<void> {
       const text: string = err.meaning.zh + err.hint.en + err.message;
       const nothing: boolean = err.nothingToCorrect;
       void [kind, status, wait, text, nothing, err.logId, err.code, err.field, err.category, err.stack];
+      const signIn: string | undefined = err.signInUrl;
+      if (err.field === "token" && err.category === "permission") console.log(signIn);
+      // @ts-expect-error signInUrl is absent, not null, when there is none
+      const nullable: string | null = err.signInUrl;
+      void nullable;
       // @ts-expect-error kind is a literal union
       if (err.kind === "teapot") console.log("never");
       // @ts-expect-error the class is built by the module only
