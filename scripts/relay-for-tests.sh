@@ -15,6 +15,9 @@ start_relay() {
   local log
   log=target/$(basename "$0" .sh)-relay.log
   mkdir -p target
+  # Emptied before the relay starts (its own redirect opens the file only once it has forked): the
+  # poll below must not read a previous run's log and take its port, or find no file at all.
+  : >"$log"
   env -u FEISHU_APP_ID -u FEISHU_APP_SECRET -u RELAY_ACCESS -u RELAY_API_KEYS \
     "$RELAY_BIN" --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
   RELAY_PID=$!
