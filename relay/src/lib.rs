@@ -8,9 +8,9 @@
 //! [`start`] runs a relay in the background (the binary and the integration tests both use it).
 
 pub mod access;
+pub mod capped_body;
 pub mod config;
 pub mod cors;
-pub mod feishu_reply;
 pub mod log_id;
 pub mod logging;
 pub mod proxy;
@@ -23,6 +23,7 @@ pub mod state;
 pub mod static_files;
 pub mod token;
 pub mod upstream;
+pub mod wire;
 
 pub use config::{Cli, Config, UpstreamChoice};
 pub use server::{start, RunningRelay, StartError};

@@ -21,12 +21,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, UpstreamChoice};
-use crate::feishu_reply::{relay_error, JSON_UTF8};
 use crate::log_id::LogId;
 use crate::sim::{self, RunningSim, SimHandle};
 use crate::state::AppState;
 use crate::token::TokenManager;
 use crate::upstream::Upstream;
+use crate::wire::{relay_error, JSON_UTF8};
 use crate::{access, cors, proxy, request_log};
 
 /// Log target of the start-up lines (which upstream, `listening on http://ADDR`): always
@@ -184,20 +184,12 @@ fn http_client(base_url: &str, timeout: Duration) -> Result<reqwest::Client, Sta
         .redirect(reqwest::redirect::Policy::none())
         .pool_idle_timeout(Duration::from_secs(60));
     // A proxy from the environment is right for reaching Feishu, never for a loopback upstream.
-    if is_loopback_url(base_url) {
+    if access::is_loopback_url(base_url) {
         builder = builder.no_proxy();
     }
     builder
         .build()
         .map_err(|e| StartError::Client(e.to_string()))
-}
-
-/// Whether an http(s) URL's host is this machine: `localhost` or a loopback address, exactly
-/// (`http://localhost.example.com` and `http://127.0.0.1.example.com` are not).
-pub(crate) fn is_loopback_url(url: &str) -> bool {
-    let rest = url.split("://").nth(1).unwrap_or_default();
-    let authority = rest.split('/').next().unwrap_or_default();
-    access::is_loopback_name(access::host_name(authority))
 }
 
 /// The relay's routes and middleware.

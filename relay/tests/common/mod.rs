@@ -12,8 +12,8 @@ use feishu_remedy::calendar::RemedyDate;
 use feishu_remedy::model::QUERY_PATH;
 use relay::access::{Access, AllowedHosts};
 use relay::config::UpstreamChoice;
+use relay::secret::AppCredentials;
 use relay::sim::{self, RunningSim, SimConfig};
-use relay::token::AppCredentials;
 use relay::{Config, RunningRelay};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -190,10 +190,6 @@ pub(crate) enum Script {
     Hang,
     /// The token endpoint answers its rate limit (99991400, HTTP 429) to every request.
     TokenRateLimited,
-    /// The first token request gets `t-fixed` with `expire` 10 s, every later one a 503 page.
-    TokenOnceThenDown,
-    /// The first token request gets `t-fixed` with `expire` 20 s; every later one hangs.
-    TokenOnceThenHang,
 }
 
 /// A minimal Feishu-speaking upstream that records what it receives, for what the simulation
@@ -203,33 +199,7 @@ pub(crate) async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen
     use axum::routing::post;
     let seen = Arc::new(Mutex::new(Seen::default()));
     let token = move |State(seen): State<Arc<Mutex<Seen>>>| async move {
-        let n = {
-            let mut seen = seen.lock().unwrap();
-            seen.token_requests += 1;
-            seen.token_requests
-        };
-        if script == Script::TokenOnceThenHang {
-            if n > 1 {
-                std::future::pending::<()>().await;
-            }
-            return (
-                axum::http::StatusCode::OK,
-                r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":20}"#,
-            );
-        }
-        if script == Script::TokenOnceThenDown {
-            return if n == 1 {
-                (
-                    axum::http::StatusCode::OK,
-                    r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":10}"#,
-                )
-            } else {
-                (
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "Service Unavailable",
-                )
-            };
-        }
+        seen.lock().unwrap().token_requests += 1;
         if script == Script::TokenRateLimited {
             return (
                 axum::http::StatusCode::TOO_MANY_REQUESTS,
@@ -247,7 +217,7 @@ pub(crate) async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen
         let pq = parts.uri.path_and_query().unwrap().to_string();
         seen.lock().unwrap().queries.push((parts.headers, pq, body));
         match script {
-            Script::Ok | Script::TokenOnceThenDown | Script::TokenOnceThenHang => (
+            Script::Ok => (
                 axum::http::StatusCode::OK,
                 r#"{"code":0,"msg":"success","data":{"user_allowed_remedys":[]}}"#,
             ),
