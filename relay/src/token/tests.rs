@@ -117,33 +117,26 @@ async fn a_cold_burst_makes_one_fetch() {
 
 #[tokio::test(start_paused = true)]
 async fn a_token_is_cached_while_fresh_and_refreshed_before_it_expires() {
-    let tokens = manager(
-        Duration::ZERO,
-        &[Answer::Token("t-1", 7200), Answer::Token("t-2", 7200)],
-    );
-    assert_eq!(generation(&tokens).await, 1);
-    // 7200 s: refreshed 3 minutes early, at 7020 s.
-    advance(7019 * SEC).await;
-    assert_eq!(generation(&tokens).await, 1, "cached while fresh");
-    assert_eq!(calls(&tokens), 1);
-    advance(2 * SEC).await;
-    assert_eq!(generation(&tokens).await, 2);
-    assert_eq!(calls(&tokens), 2);
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_short_lived_token_is_refreshed_a_tenth_of_its_life_early() {
-    let tokens = manager(
-        Duration::ZERO,
-        &[Answer::Token("t-1", 1), Answer::Token("t-2", 1)],
-    );
-    assert_eq!(generation(&tokens).await, 1);
-    advance(850 * MS).await;
-    assert_eq!(generation(&tokens).await, 1);
-    // A 1 s token is refreshed after 0.9 s, before Feishu would call it expired.
-    advance(100 * MS).await;
-    assert_eq!(generation(&tokens).await, 2);
-    assert_eq!(calls(&tokens), 2);
+    // (expire in seconds, still cached after, refreshed after): 7200 s is refreshed 3 minutes
+    // early, at 7020 s; a 1 s token a tenth of its life early, at 0.9 s, before Feishu would call
+    // it expired.
+    for (expire, cached, refreshed) in [(7200, 7019 * SEC, 7021 * SEC), (1, 850 * MS, 950 * MS)] {
+        let tokens = manager(
+            Duration::ZERO,
+            &[Answer::Token("t-1", expire), Answer::Token("t-2", expire)],
+        );
+        assert_eq!(generation(&tokens).await, 1);
+        advance(cached).await;
+        assert_eq!(
+            generation(&tokens).await,
+            1,
+            "cached while fresh ({expire} s)"
+        );
+        assert_eq!(calls(&tokens), 1);
+        advance(refreshed - cached).await;
+        assert_eq!(generation(&tokens).await, 2, "refreshed ({expire} s)");
+        assert_eq!(calls(&tokens), 2);
+    }
 }
 
 #[tokio::test(start_paused = true)]
