@@ -9,13 +9,12 @@ use clap::{Parser, ValueEnum};
 use feishu_remedy::calendar::RemedyDate;
 use feishu_remedy::validate::{self, Loose};
 
-use crate::access::{Access, AllowedHosts, ApiKeys};
+use crate::access::{is_loopback_url, Access, AllowedHosts, ApiKeys};
 use crate::cors::CorsPolicy;
-use crate::secret::Secret;
+use crate::secret::{AppCredentials, Secret};
 use crate::sim::clock::Clock;
 use crate::sim::{SimConfig, DEFAULT_RATE_LIMIT};
 use crate::static_files::StaticFiles;
-use crate::token::AppCredentials;
 
 /// Feishu's base URL (Lark's is `https://open.larksuite.com`).
 pub const DEFAULT_BASE_URL: &str = "https://open.feishu.cn";
@@ -251,7 +250,7 @@ fn base_url(raw: &str) -> Result<String, ConfigError> {
         ))
     })?;
     // The app secret is posted to this URL: in clear text only to this machine.
-    if url.starts_with("http://") && !crate::server::is_loopback_url(&url) {
+    if url.starts_with("http://") && !is_loopback_url(&url) {
         return fail(format!(
             "FEISHU_BASE_URL must be https:// (the app secret is sent to it), unless it is a \
              loopback address; got {raw:?}"

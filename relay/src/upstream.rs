@@ -9,8 +9,9 @@ use feishu_remedy::catalogue;
 use feishu_remedy::decode::{header, MAX_BODY_BYTES};
 use feishu_remedy::model::{EmployeeType, RemedyQuery, QUERY_PATH};
 
-use crate::feishu_reply::{reply_code, JSON_UTF8};
+use crate::capped_body::{read_capped, BodyError};
 use crate::token::{Token, TokenError, TokenManager};
+use crate::wire::{reply_code, JSON_UTF8};
 
 /// A reply from upstream, reduced to what the relay passes on.
 #[derive(Debug)]
@@ -124,7 +125,7 @@ impl Upstream {
         body: Bytes,
         token: &Token,
     ) -> Result<UpstreamReply, UpstreamError> {
-        let mut response = self
+        let response = self
             .http
             .post(url.clone())
             .header(reqwest::header::AUTHORIZATION, token.authorization())
@@ -135,7 +136,12 @@ impl Upstream {
             .map_err(|_| UpstreamError::Unreachable)?;
         let status = response.status();
         let headers = passed_through(response.headers());
-        let body = read_limited(&mut response).await?;
+        let body = read_capped(response, MAX_BODY_BYTES)
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge => UpstreamError::TooLarge,
+                BodyError::Broken => UpstreamError::Unreachable,
+            })?;
         Ok(UpstreamReply {
             status,
             headers,
@@ -148,27 +154,6 @@ impl Upstream {
 /// send them with 200).
 fn says_token_is_stale(reply: &UpstreamReply) -> bool {
     reply_code(&reply.body).is_some_and(catalogue::is_stale_token)
-}
-
-async fn read_limited(response: &mut reqwest::Response) -> Result<Bytes, UpstreamError> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
-        return Err(UpstreamError::TooLarge);
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|_| UpstreamError::Unreachable)?
-    {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(UpstreamError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(body))
 }
 
 /// Whether a reply header goes back to the caller unchanged.

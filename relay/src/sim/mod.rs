@@ -22,8 +22,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::secret::Secret;
-use crate::token::AppCredentials;
+use crate::secret::{AppCredentials, Secret};
 use clock::Clock;
 use server::SimState;
 
