@@ -20,7 +20,7 @@ use crate::log_id::LogId;
 use crate::state::AppState;
 use crate::token::TokenError;
 use crate::upstream::{UpstreamError, UpstreamReply};
-use crate::wire::{invalid_param, query_param, relay_error, relay_error_with};
+use crate::wire::{invalid_param, query_param, relay_error, relay_error_with, relay_rate_limited};
 
 /// The largest request body accepted. A real one is under 100 bytes.
 pub const MAX_REQUEST_BODY: usize = 4 * 1024;
@@ -37,6 +37,7 @@ pub async fn forward(
     };
     match state.upstream.query(&query).await {
         Ok(reply) => pass_back(reply),
+        Err(UpstreamError::RateLimited(r)) => relay_rate_limited(r.limit, r.reset_secs, &log_id),
         Err(e) => upstream_failure(&e, &log_id),
     }
 }
@@ -118,6 +119,7 @@ fn upstream_failure(err: &UpstreamError, log_id: &LogId) -> Response {
             catalogue::RELAY_TOKEN_REFUSED
         }
         UpstreamError::Timeout(_) => catalogue::RELAY_UPSTREAM_TIMEOUT,
+        UpstreamError::RateLimited(_) => catalogue::RELAY_RATE_LIMITED,
         UpstreamError::Token(_) | UpstreamError::Unreachable | UpstreamError::TooLarge => {
             catalogue::RELAY_UPSTREAM_DOWN
         }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Router};
@@ -22,6 +22,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::{Config, UpstreamChoice};
 use crate::log_id::LogId;
+use crate::metrics::Metrics;
 use crate::secret::AppCredentials;
 use crate::sim::{self, RunningSim, SimConfig, SimHandle};
 use crate::state::AppState;
@@ -39,6 +40,9 @@ pub const HEALTH_PATH: &str = "/healthz";
 
 /// Path of the simulation's dataset listing (simulation mode only).
 pub const DATASET_PATH: &str = "/_sim/dataset";
+
+/// Path of the counters in Prometheus' text format (same access rule as the Feishu routes).
+pub const METRICS_PATH: &str = "/metrics";
 
 /// Why the relay could not start.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +64,7 @@ pub enum StartError {
 pub struct RunningRelay {
     addr: SocketAddr,
     sim: Option<RunningSim>,
+    metrics: Arc<Metrics>,
     stop: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
     drain_limit: Duration,
@@ -79,6 +84,11 @@ impl RunningRelay {
     /// The in-process simulation, when running on it.
     pub fn sim(&self) -> Option<&SimHandle> {
         self.sim.as_ref().map(RunningSim::handle)
+    }
+
+    /// The counters per Feishu route: calls made, Feishu's 429s, the relay's 429s, coalesced.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// Stops accepting connections, lets in-flight requests finish (at most the upstream timeout
@@ -108,7 +118,9 @@ pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
         UpstreamChoice::Feishu { .. } => None,
         UpstreamChoice::Simulation(sim_config) => Some(start_simulation(sim_config.clone()).await?),
     };
-    let app = app(config, sim.as_ref().map(|s| s.handle().clone()))?;
+    let (state, cors_policy) = app_state(config, sim.as_ref().map(|s| s.handle().clone()))?;
+    let metrics = state.upstream.metrics().clone();
+    let app = router(state, cors_policy);
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -125,6 +137,7 @@ pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
     Ok(RunningRelay {
         addr,
         sim,
+        metrics,
         stop,
         task,
         // A request may take the timeout for its body, then the timeout upstream.
@@ -158,18 +171,27 @@ fn no_sim_app() -> StartError {
 /// the in-process simulation's handle when it runs on one. [`start`] serves it; tests can also
 /// send it requests directly (`tower::ServiceExt::oneshot`).
 pub fn app(config: Config, sim: Option<SimHandle>) -> Result<Router, StartError> {
+    let (state, cors_policy) = app_state(config, sim)?;
+    Ok(router(state, cors_policy))
+}
+
+fn app_state(
+    config: Config,
+    sim: Option<SimHandle>,
+) -> Result<(Arc<AppState>, Arc<cors::CorsPolicy>), StartError> {
     let timeout = config.upstream_timeout;
     let (base_url, app) = upstream_of(&config.upstream, sim.as_ref())?;
     let http = http_client(&base_url, timeout)?;
     let tokens = TokenManager::new(http.clone(), &base_url, app);
-    let upstream = Upstream::new(http, &base_url, tokens, timeout).map_err(StartError::Client)?;
+    let upstream = Upstream::new(http, &base_url, tokens, timeout, config.gates)
+        .map_err(StartError::Client)?;
     let state = Arc::new(AppState {
         upstream,
         access: config.access,
         statics: config.statics,
         sim,
     });
-    Ok(router(state, Arc::new(config.cors)))
+    Ok((state, Arc::new(config.cors)))
 }
 
 /// Where queries go and as which app: Feishu's URL and the configured app, or the running
@@ -232,7 +254,8 @@ fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Router {
             QUERY_PATH,
             post(proxy::forward).fallback(proxy::method_not_allowed),
         )
-        .route(HEALTH_PATH, get(healthz));
+        .route(HEALTH_PATH, get(healthz))
+        .route(METRICS_PATH, get(metrics));
     if state.sim.is_some() {
         router = router.route(DATASET_PATH, get(dataset));
     }
@@ -301,6 +324,22 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
         "feishu"
     };
     json_reply(serde_json::json!({"status": "ok", "upstream": mode}))
+}
+
+async fn metrics(
+    State(state): State<Arc<AppState>>,
+    Extension(log_id): Extension<LogId>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(code) = state.access.refusal(&headers) {
+        return relay_error(code, &log_id);
+    }
+    let mut response = state.upstream.metrics().prometheus().into_response();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
 }
 
 async fn dataset(State(state): State<Arc<AppState>>) -> Response {
