@@ -7,7 +7,8 @@ use feishu_remedy::catalogue;
 use feishu_remedy::model::EmployeeType;
 use serde_json::{json, Value};
 
-use super::dataset::{answer, Answer, EMPLOYEES, SLOW_DELAY, WINDOW_DAYS};
+use super::dataset::{answer, Answer, EMPLOYEES, RUSH, SLOW_DELAY, WINDOW_DAYS};
+use super::punch_results::{self, PunchAnswer, PunchRequest};
 
 /// A named case: who, which day (as days before today), and why it is there.
 struct Case {
@@ -79,7 +80,60 @@ pub fn listing(today: RemedyDate, rate_limit: u32) -> Value {
         "employees": employees_json(),
         "cases": cases,
         "months": months,
+        "punch_results": punch_results_json(month_of, today),
     })
+}
+
+/// For every listed employee, the punch results (`user_tasks/query`) of the month listed in
+/// `months`, 1st to last day, computed by the function that answers the route.
+fn punch_results_json(any_day: RemedyDate, today: RemedyDate) -> Vec<Value> {
+    let (y, m) = (any_day.year(), any_day.month());
+    let (Ok(from), Ok(to)) = (
+        RemedyDate::from_ymd(y, m, 1),
+        RemedyDate::from_ymd(y, m, days_in_month(y, m)),
+    ) else {
+        return Vec::new();
+    };
+    EMPLOYEES
+        .iter()
+        .map(|e| {
+            let req = PunchRequest {
+                employee_type: ID,
+                user_ids: vec![e.employee_id.to_owned()],
+                from,
+                to,
+                ignore_invalid_users: false,
+            };
+            let mut v = json!({
+                "employee_type": ID.as_str(),
+                "user_id": e.employee_id,
+                "check_date_from": from.yyyymmdd(),
+                "check_date_to": to.yyyymmdd(),
+            });
+            merge(
+                &mut v,
+                punch_outcome_json(punch_results::answer(&req, today)),
+            );
+            v
+        })
+        .collect()
+}
+
+fn punch_outcome_json(a: PunchAnswer) -> Value {
+    let status_of = |code: i64| catalogue::find(code).map_or(500, |e| e.http_status);
+    match a {
+        PunchAnswer::Results(data) => json!({"expect": "ok", "http_status": 200, "data": data}),
+        PunchAnswer::Code(code) => json!({"expect": code, "http_status": status_of(code)}),
+        PunchAnswer::Slow(data) => json!({
+            "expect": "ok", "http_status": 200, "data": data,
+            "delay_ms": SLOW_DELAY.as_millis() as u64,
+        }),
+        PunchAnswer::Html502 => json!({"expect": "http_error", "http_status": 502}),
+        PunchAnswer::RateLimitedOnce(data) => json!({
+            "expect": catalogue::RATE_LIMITED, "http_status": 429, "then": "ok", "data": data,
+        }),
+        PunchAnswer::RateLimited => json!({"expect": catalogue::RATE_LIMITED, "http_status": 429}),
+    }
 }
 
 fn case_json(c: &Case, today: RemedyDate) -> Option<Value> {
@@ -144,6 +198,7 @@ fn month_json(name: &str, user_id: &str, any_day: RemedyDate, today: RemedyDate)
 fn employees_json() -> Vec<Value> {
     EMPLOYEES
         .iter()
+        .chain(std::iter::once(&RUSH))
         .map(|e| {
             json!({
                 "employee_id": e.employee_id,
@@ -186,5 +241,19 @@ mod tests {
             .unwrap()
             .iter()
             .any(|d| d["expect"] == "ok"));
+        // Punch results for every listed employee, over that month.
+        let punches = v["punch_results"].as_array().unwrap();
+        assert_eq!(punches.len(), EMPLOYEES.len());
+        let abd = &punches[0];
+        assert_eq!(abd["user_id"], "abd754f7");
+        assert_eq!(abd["check_date_from"], 20260201);
+        assert_eq!(abd["check_date_to"], 20260228);
+        let days = abd["data"]["user_task_results"].as_array().unwrap();
+        assert_eq!(days.len(), 28, "February, all past");
+        let by_user = |id: &str| punches.iter().find(|p| p["user_id"] == id).unwrap();
+        assert_eq!(by_user("sim_server_error")["expect"], 1_225_000);
+        assert_eq!(by_user("sim_html_502")["expect"], "http_error");
+        let employees = v["employees"].as_array().unwrap();
+        assert_eq!(employees.last().unwrap()["employee_id"], "rush_NNNN");
     }
 }
