@@ -25,15 +25,6 @@ impl<K, V> Default for Coalescer<K, V> {
     }
 }
 
-/// What a caller of [`Coalescer::run`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// It made the call.
-    Called,
-    /// It got the result of another caller's call.
-    Joined,
-}
-
 enum Turn<V> {
     Call(watch::Sender<Option<V>>),
     Join(watch::Receiver<Option<V>>),
@@ -50,19 +41,23 @@ impl<K: Eq + Hash + Clone, V: Clone> Coalescer<K, V> {
         self.lock().len()
     }
 
-    /// `call()`'s result: from this caller's own call, or from the call in flight for `key`.
-    pub async fn run<F, Fut>(&self, key: K, call: F) -> (V, Role)
+    /// `call()`'s result: from this caller's own call, or from the call in flight for `key`, in
+    /// which case `joined` is called as soon as this caller joins it (once at most).
+    pub async fn run<F, Fut>(&self, key: K, call: F, joined: impl FnOnce()) -> V
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = V>,
     {
-        let mut call = Some(call);
+        let (mut call, mut joined) = (Some(call), Some(joined));
         loop {
             match self.turn(&key) {
                 Turn::Join(mut rx) => {
+                    if let Some(joined) = joined.take() {
+                        joined();
+                    }
                     if let Ok(v) = rx.wait_for(Option::is_some).await {
                         if let Some(v) = v.clone() {
-                            return (v, Role::Joined);
+                            return v;
                         }
                     }
                     // The caller making it went away without a result: try again.
@@ -79,7 +74,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Coalescer<K, V> {
                     // Forget the call before publishing: later callers make a new one.
                     drop(done);
                     let _ = tx.send(Some(v.clone()));
-                    return (v, Role::Called);
+                    return v;
                 }
             }
         }
@@ -138,17 +133,24 @@ mod tests {
         }
     }
 
+    /// Runs one request per key at once; returns each result and whether it joined another's call.
     async fn concurrent(
         c: &Shared,
         calls: &Arc<AtomicU32>,
         keys: &[&str],
         answer: fn(u32) -> Result<u32, String>,
-    ) -> Vec<(Result<u32, String>, Role)> {
+    ) -> Vec<(Result<u32, String>, bool)> {
         let tasks: Vec<_> = keys
             .iter()
             .map(|k| {
                 let (c, calls, k) = (c.clone(), calls.clone(), k.to_string());
-                tokio::spawn(async move { c.run(k, || slow_call(&calls, answer)).await })
+                tokio::spawn(async move {
+                    let mut joined = false;
+                    let v = c
+                        .run(k, || slow_call(&calls, answer), || joined = true)
+                        .await;
+                    (v, joined)
+                })
             })
             .collect();
         let mut out = Vec::new();
@@ -164,7 +166,7 @@ mod tests {
         let results = concurrent(&c, &calls, &["k"; 20], Ok).await;
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert!(results.iter().all(|r| r.0 == Ok(1)));
-        let joined = results.iter().filter(|r| r.1 == Role::Joined).count();
+        let joined = results.iter().filter(|r| r.1).count();
         assert_eq!(joined, 19);
         assert_eq!(c.in_flight(), 0);
     }
@@ -192,10 +194,12 @@ mod tests {
         assert!(results.iter().all(|r| r.0 == Err("down".to_owned())));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         // Once over, the failure is gone: the next request calls again, and succeeds.
-        let (again, role) = c
-            .run("k".to_owned(), || slow_call(&calls, fail_first))
-            .await;
-        assert_eq!((again, role), (Ok(2), Role::Called));
+        let again = c.run(
+            "k".to_owned(),
+            || slow_call(&calls, fail_first),
+            || panic!("nothing to join: the failed call is over"),
+        );
+        assert_eq!(again.await, Ok(2));
     }
 
     #[tokio::test(start_paused = true)]
@@ -203,16 +207,20 @@ mod tests {
         let (c, calls) = (Shared::default(), Arc::new(AtomicU32::new(0)));
         let first = {
             let (c, calls) = (c.clone(), calls.clone());
-            tokio::spawn(async move { c.run("k".to_owned(), || slow_call(&calls, Ok)).await })
+            tokio::spawn(
+                async move { c.run("k".to_owned(), || slow_call(&calls, Ok), || {}).await },
+            )
         };
         tokio::time::sleep(Duration::from_millis(10)).await;
         let second = {
             let (c, calls) = (c.clone(), calls.clone());
-            tokio::spawn(async move { c.run("k".to_owned(), || slow_call(&calls, Ok)).await })
+            tokio::spawn(
+                async move { c.run("k".to_owned(), || slow_call(&calls, Ok), || {}).await },
+            )
         };
         tokio::time::sleep(Duration::from_millis(10)).await;
         first.abort();
-        assert_eq!(second.await.unwrap(), (Ok(2), Role::Called));
+        assert_eq!(second.await.unwrap(), Ok(2), "its own call, the second");
         assert_eq!(c.in_flight(), 0);
     }
 }

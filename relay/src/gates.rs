@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 
-use crate::coalesce::{Coalescer, Role};
+use crate::coalesce::Coalescer;
 use crate::limiter::{LimitSettings, RouteLimiter};
 use crate::metrics::{Metrics, RouteCounters};
 
@@ -61,11 +61,7 @@ impl<V: Clone> RouteGate<V> {
         let Some(coalescer) = &self.coalescer else {
             return call().await;
         };
-        let (v, role) = coalescer.run(key, call).await;
-        if role == Role::Joined {
-            self.counters.coalesced();
-        }
-        v
+        coalescer.run(key, call, || self.counters.coalesced()).await
     }
 }
 
