@@ -8,7 +8,7 @@ use feishu_remedy::model::EmployeeType;
 use serde_json::{json, Value};
 
 use super::dataset::{answer, Answer, EMPLOYEES, RUSH, SLOW_DELAY, WINDOW_DAYS};
-use super::punch_results::{self, PunchAnswer, PunchRequest};
+use super::punch_results::{self, PunchAnswer, PunchData, PunchRequest};
 
 /// A named case: who, which day (as days before today), and why it is there.
 struct Case {
@@ -120,19 +120,14 @@ fn punch_results_json(any_day: RemedyDate, today: RemedyDate) -> Vec<Value> {
 }
 
 fn punch_outcome_json(a: PunchAnswer) -> Value {
-    let status_of = |code: i64| catalogue::find(code).map_or(500, |e| e.http_status);
+    let data = |d: PunchData| Some(("data", json!(d)));
     match a {
-        PunchAnswer::Results(data) => json!({"expect": "ok", "http_status": 200, "data": data}),
-        PunchAnswer::Code(code) => json!({"expect": code, "http_status": status_of(code)}),
-        PunchAnswer::Slow(data) => json!({
-            "expect": "ok", "http_status": 200, "data": data,
-            "delay_ms": SLOW_DELAY.as_millis() as u64,
-        }),
-        PunchAnswer::Html502 => json!({"expect": "http_error", "http_status": 502}),
-        PunchAnswer::RateLimitedOnce(data) => json!({
-            "expect": catalogue::RATE_LIMITED, "http_status": 429, "then": "ok", "data": data,
-        }),
-        PunchAnswer::RateLimited => json!({"expect": catalogue::RATE_LIMITED, "http_status": 429}),
+        PunchAnswer::Results(d) => outcome(Kind::Ok, data(d)),
+        PunchAnswer::Code(code) => outcome(Kind::Code(code), None),
+        PunchAnswer::Slow(d) => outcome(Kind::Slow, data(d)),
+        PunchAnswer::Html502 => outcome(Kind::Html502, None),
+        PunchAnswer::RateLimitedOnce(d) => outcome(Kind::RateLimitedOnce, data(d)),
+        PunchAnswer::RateLimited => outcome(Kind::RateLimited, None),
     }
 }
 
@@ -152,20 +147,47 @@ fn case_json(c: &Case, today: RemedyDate) -> Option<Value> {
 
 /// `expect` ("ok", "http_error" or the error code), `http_status`, and the rows when there are any.
 fn outcome_json(a: &Answer) -> Value {
-    let status_of = |code: i64| catalogue::find(code).map_or(500, |e| e.http_status);
+    let rows = |r| Some(("remedys", json!(r)));
     match a {
-        Answer::Remedys(rows) => json!({"expect": "ok", "http_status": 200, "remedys": rows}),
-        Answer::Code(code) => json!({"expect": code, "http_status": status_of(*code)}),
-        Answer::Slow(rows) => json!({
-            "expect": "ok", "http_status": 200, "remedys": rows,
-            "delay_ms": SLOW_DELAY.as_millis() as u64,
-        }),
-        Answer::Html502 => json!({"expect": "http_error", "http_status": 502}),
-        Answer::RateLimitedOnce(rows) => json!({
-            "expect": catalogue::RATE_LIMITED, "http_status": 429, "then": "ok", "remedys": rows,
-        }),
-        Answer::RateLimited => json!({"expect": catalogue::RATE_LIMITED, "http_status": 429}),
+        Answer::Remedys(r) => outcome(Kind::Ok, rows(r)),
+        Answer::Code(code) => outcome(Kind::Code(*code), None),
+        Answer::Slow(r) => outcome(Kind::Slow, rows(r)),
+        Answer::Html502 => outcome(Kind::Html502, None),
+        Answer::RateLimitedOnce(r) => outcome(Kind::RateLimitedOnce, rows(r)),
+        Answer::RateLimited => outcome(Kind::RateLimited, None),
     }
+}
+
+/// The kinds of answer both routes give.
+enum Kind {
+    Ok,
+    Code(i64),
+    Slow,
+    Html502,
+    RateLimitedOnce,
+    RateLimited,
+}
+
+/// `expect`, `http_status` and what else a test needs for `kind`, plus the answer's `payload`
+/// (its key and value) when it has one.
+fn outcome(kind: Kind, payload: Option<(&str, Value)>) -> Value {
+    let status_of = |code: i64| catalogue::find(code).map_or(500, |e| e.http_status);
+    let mut v = match kind {
+        Kind::Ok => json!({"expect": "ok", "http_status": 200}),
+        Kind::Code(code) => json!({"expect": code, "http_status": status_of(code)}),
+        Kind::Slow => json!({
+            "expect": "ok", "http_status": 200, "delay_ms": SLOW_DELAY.as_millis() as u64,
+        }),
+        Kind::Html502 => json!({"expect": "http_error", "http_status": 502}),
+        Kind::RateLimitedOnce => {
+            json!({"expect": catalogue::RATE_LIMITED, "http_status": 429, "then": "ok"})
+        }
+        Kind::RateLimited => json!({"expect": catalogue::RATE_LIMITED, "http_status": 429}),
+    };
+    if let (Some(o), Some((key, value))) = (v.as_object_mut(), payload) {
+        o.insert(key.to_owned(), value);
+    }
+    v
 }
 
 fn month_json(name: &str, user_id: &str, any_day: RemedyDate, today: RemedyDate) -> Value {
