@@ -6,12 +6,16 @@ use std::rc::Rc;
 
 use crate::calendar::RemedyDate;
 use crate::errors::RemedyError;
-use crate::errors::{Field, Problem, ValidationError};
+use crate::errors::{Field, ValidationError};
 use crate::model::{EmployeeType, RemedyQuery, RemedyResponse, UserId};
+use crate::punch_results;
 use crate::validate::{self, Loose};
 
 /// The most days one range may cover (two months).
 pub const MAX_RANGE_DAYS: u32 = 62;
+
+// One punch-results call covers any range.
+const _: () = assert!(MAX_RANGE_DAYS <= punch_results::MAX_DAYS);
 
 /// A validated range request: one employee, `from` to `to` inclusive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,18 +42,7 @@ impl RangeQuery {
         let user_id = validate::user_id(user_id)?;
         let from = validate::date(Field::From, from)?;
         let to = validate::date(Field::To, to)?;
-        let span = from.days_until(to);
-        if span < 0 {
-            return Err(ValidationError::new(Field::To, Problem::RangeReversed));
-        }
-        if span >= i64::from(MAX_RANGE_DAYS) {
-            return Err(ValidationError::new(
-                Field::To,
-                Problem::RangeTooLong {
-                    max: MAX_RANGE_DAYS,
-                },
-            ));
-        }
+        validate::span((Field::From, from), (Field::To, to), MAX_RANGE_DAYS)?;
         Ok(RangeQuery {
             employee_type,
             user_id,
