@@ -12,7 +12,8 @@
 //!    refused input and of unreadable replies;
 //! 4. [`validate`], [`decode`], [`minimize`]: untrusted input to a query, a reply to a response
 //!    or an error, a punch-results reply stripped of the personal data a page does not need;
-//! 5. [`range`], [`retry`]: a range query's plan, and whether and when to try again;
+//! 5. [`prefilter`], [`range`], [`retry`]: which days punch results settle, a range query's plan,
+//!    and whether and when to try again;
 //! 6. `wasm`, on `wasm32` only: the browser binding, in Rust async: `fetch` through a relay
 //!    (gloo-net), retries, time limits, cancelling, range workers, and the JavaScript exports
 //!    `configure`, `queryAllowedRemedys` and `queryAllowedRemedysRange`.
@@ -37,7 +38,8 @@ pub mod decode;
 pub mod minimize;
 pub mod validate;
 
-// 5. The range plan and the retry policy.
+// 5. The days punch results settle, the range plan and the retry policy.
+pub mod prefilter;
 pub mod range;
 pub mod retry;
 

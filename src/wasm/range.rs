@@ -157,6 +157,8 @@ fn day_to_js(date: u32, outcome: &DayOutcome, list: JsValue) -> JsValue {
         DayOutcome::NothingToCorrect(e) => set(&day, "logId", &text_or_null(e.log_id())),
         DayOutcome::Failed(e) => set(&day, "error", &error_to_js(e)),
         DayOutcome::Skipped(e) => set(&day, "reason", &error_to_js(e)),
+        // A day settled without asking: the browser's range does not settle days yet.
+        DayOutcome::Decided(_) => set(&day, "logId", &JsValue::NULL),
     }
     day.into()
 }
