@@ -58,6 +58,57 @@ pub struct DayPunch {
     pub check_out: PunchSide,
 }
 
+impl PunchSide {
+    /// A side from the reply's texts: the result and supplement as sent, the punch's `check_time`
+    /// and the scheduled time (Unix seconds) as China `HH:MM`.
+    pub fn from_wire(
+        result: Option<&str>,
+        supplement: Option<String>,
+        punched_at: Option<&str>,
+        scheduled_at: Option<&str>,
+    ) -> Self {
+        PunchSide {
+            result: result.map(CheckResult::from_wire),
+            supplement,
+            time: punched_at.and_then(china_clock),
+            scheduled: scheduled_at.and_then(china_clock),
+        }
+    }
+
+    /// Whether this punch leaves nothing to correct: `Normal`, `NoNeedCheck`, `SystemCheck`, or
+    /// `Todo` while the day is not over. Early, Late, Lack, a value Feishu added later, or no
+    /// result at all: no.
+    fn settled(&self, not_over: bool) -> bool {
+        match self.result {
+            Some(CheckResult::Normal | CheckResult::NoNeedCheck | CheckResult::SystemCheck) => true,
+            Some(CheckResult::Todo) => not_over,
+            _ => false,
+        }
+    }
+}
+
+impl DayPunch {
+    /// A record of the reply as the page shows it.
+    pub fn from_record(r: &TaskRecord) -> Self {
+        let time = |p: &Option<PunchRecord>| p.as_ref().and_then(|p| p.check_time.clone());
+        let (punched_in, punched_out) = (time(&r.check_in_record), time(&r.check_out_record));
+        DayPunch {
+            check_in: PunchSide::from_wire(
+                r.check_in_result.as_ref().map(CheckResult::as_str),
+                r.check_in_result_supplement.clone(),
+                punched_in.as_deref(),
+                r.check_in_shift_time.as_deref(),
+            ),
+            check_out: PunchSide::from_wire(
+                r.check_out_result.as_ref().map(CheckResult::as_str),
+                r.check_out_result_supplement.clone(),
+                punched_out.as_deref(),
+                r.check_out_shift_time.as_deref(),
+            ),
+        }
+    }
+}
+
 /// What punch results say about one day of a range.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayPlan {
@@ -67,13 +118,76 @@ pub struct DayPlan {
     pub punches: Option<Vec<DayPunch>>,
 }
 
-/// Every day of `days` days from `from`, for `user_id`, by the punch results in `data`. `today` is
-/// Feishu's today (China time), an input so that the rules are testable on any day. `None` when
-/// the reply says it could not answer for `user_id` (an invalid or unauthorized id): then it
-/// settles nothing, and the caller asks every day as if there were no punch results.
-///
-/// Entries for another user, without a day, or outside the range are ignored; two entries for the
-/// same day are read together.
+/// A range's days being filled from a punch-results reply, entry by entry: the one reading of a
+/// reply's entries, whether they come as [`PunchResultsData`] (native) or straight from the
+/// browser's parsed JSON (the wasm reads only what this needs).
+#[derive(Debug)]
+pub struct Coverage<'a> {
+    user_id: &'a str,
+    from: RemedyDate,
+    /// By day: its punch pairs, once an entry covered it.
+    days: Vec<Option<Vec<DayPunch>>>,
+    refused: bool,
+}
+
+impl<'a> Coverage<'a> {
+    /// `days` days from `from`, for `user_id`, none covered yet.
+    pub fn new(user_id: &'a str, from: RemedyDate, days: usize) -> Self {
+        Coverage {
+            user_id,
+            from,
+            days: std::iter::repeat_with(|| None).take(days).collect(),
+            refused: false,
+        }
+    }
+
+    /// The day an entry for `user_id` (`None`: not named, read as the one asked for) on
+    /// `yyyymmdd` fills, marked as covered: `None` for another person's entry, an entry without a
+    /// real day, or a day outside the range, which are ignored.
+    pub fn cover(&mut self, user_id: Option<&str>, yyyymmdd: Option<i64>) -> Option<usize> {
+        if user_id.is_some_and(|u| u != self.user_id) {
+            return None;
+        }
+        let day = RemedyDate::from_yyyymmdd(yyyymmdd?).ok()?;
+        let i = usize::try_from(self.from.days_until(day)).ok()?;
+        self.days.get_mut(i)?.get_or_insert_with(Vec::new);
+        Some(i)
+    }
+
+    /// Adds a punch pair to day `i` (as [`Coverage::cover`] returned it). Two entries for the
+    /// same day are read together.
+    pub fn add(&mut self, i: usize, pair: DayPunch) {
+        if let Some(Some(pairs)) = self.days.get_mut(i) {
+            pairs.push(pair);
+        }
+    }
+
+    /// Notes an id the reply lists as invalid or unauthorized: if it is this range's person, the
+    /// reply cannot speak for them.
+    pub fn listed(&mut self, user_id: &str) {
+        self.refused |= user_id == self.user_id;
+    }
+
+    /// Every day's plan, `today` being Feishu's today (China time), an input so that the rules are
+    /// testable on any day. `None` when the reply refused the person: it settles nothing, and the
+    /// caller asks every day as if there were no punch results.
+    pub fn plan(self, today: RemedyDate) -> Option<Vec<DayPlan>> {
+        if self.refused {
+            return None;
+        }
+        let mut date = Some(self.from);
+        let mut out = Vec::with_capacity(self.days.len());
+        for pairs in self.days {
+            let Some(day) = date else { break };
+            out.push(day_plan(pairs, day, today));
+            date = day.add_days(1);
+        }
+        Some(out)
+    }
+}
+
+/// Every day of `days` days from `from`, for `user_id`, by the punch results in `data`: a
+/// [`Coverage`] filled with the reply's entries.
 pub fn plan_days(
     data: &PunchResultsData,
     user_id: &str,
@@ -81,41 +195,27 @@ pub fn plan_days(
     days: usize,
     today: RemedyDate,
 ) -> Option<Vec<DayPlan>> {
-    if data.refuses(user_id) {
-        return None;
-    }
-    let mut by_day: Vec<Option<Vec<&TaskRecord>>> =
-        std::iter::repeat_with(|| None).take(days).collect();
+    let mut coverage = Coverage::new(user_id, from, days);
     for entry in &data.user_task_results {
-        if entry.user_id.as_deref().is_some_and(|u| u != user_id) {
-            continue;
-        }
-        let Some(i) = entry.day.and_then(|d| day_index(from, d)) else {
-            continue;
-        };
-        if let Some(slot) = by_day.get_mut(i) {
-            slot.get_or_insert_with(Vec::new).extend(&entry.records);
+        if let Some(i) = coverage.cover(entry.user_id.as_deref(), entry.day) {
+            for r in &entry.records {
+                coverage.add(i, DayPunch::from_record(r));
+            }
         }
     }
-    let mut date = Some(from);
-    let mut out = Vec::with_capacity(days);
-    for records in by_day {
-        let Some(day) = date else { break };
-        out.push(day_plan(records.as_deref(), day, today));
-        date = day.add_days(1);
+    for id in data
+        .invalid_user_ids
+        .iter()
+        .chain(&data.unauthorized_user_ids)
+    {
+        coverage.listed(id);
     }
-    Some(out)
+    coverage.plan(today)
 }
 
-/// The index of `yyyymmdd` in a range starting at `from`, if it is a real day on or after `from`.
-fn day_index(from: RemedyDate, yyyymmdd: i64) -> Option<usize> {
-    let day = RemedyDate::from_yyyymmdd(yyyymmdd).ok()?;
-    usize::try_from(from.days_until(day)).ok()
-}
-
-/// One day: its records (`None` when punch results did not cover it).
-fn day_plan(records: Option<&[&TaskRecord]>, day: RemedyDate, today: RemedyDate) -> DayPlan {
-    let Some(records) = records else {
+/// One day: its punch pairs (`None` when punch results did not cover it).
+fn day_plan(pairs: Option<Vec<DayPunch>>, day: RemedyDate, today: RemedyDate) -> DayPlan {
+    let Some(pairs) = pairs else {
         return DayPlan {
             decision: (day > today).then_some(Decision::NotYetLived),
             punches: None,
@@ -123,59 +223,14 @@ fn day_plan(records: Option<&[&TaskRecord]>, day: RemedyDate, today: RemedyDate)
     };
     // The day is not over: a `Todo` is a punch still ahead, not a missing one.
     let not_over = day >= today;
-    // No records at all is not "every record fine": it is a day this code cannot read, so asked.
-    let settled = !records.is_empty()
-        && records.iter().all(|r| {
-            fine(r.check_in_result.as_ref(), not_over)
-                && fine(r.check_out_result.as_ref(), not_over)
-        });
+    // No pairs at all is not "every punch fine": it is a day this code cannot read, so asked.
+    let mut settled = !pairs.is_empty();
+    for pair in &pairs {
+        settled &= pair.check_in.settled(not_over) && pair.check_out.settled(not_over);
+    }
     DayPlan {
         decision: settled.then_some(Decision::PunchResults),
-        punches: Some(records.iter().map(|r| summary(r)).collect()),
-    }
-}
-
-/// Whether one punch's result leaves nothing to correct.
-fn fine(result: Option<&CheckResult>, not_over: bool) -> bool {
-    match result {
-        Some(CheckResult::Normal | CheckResult::NoNeedCheck | CheckResult::SystemCheck) => true,
-        Some(CheckResult::Todo) => not_over,
-        // Early, Late, Lack, a value Feishu added later, or no result at all.
-        _ => false,
-    }
-}
-
-/// A record as the page shows it.
-fn summary(r: &TaskRecord) -> DayPunch {
-    DayPunch {
-        check_in: side(
-            &r.check_in_result,
-            &r.check_in_result_supplement,
-            &r.check_in_record,
-            &r.check_in_shift_time,
-        ),
-        check_out: side(
-            &r.check_out_result,
-            &r.check_out_result_supplement,
-            &r.check_out_record,
-            &r.check_out_shift_time,
-        ),
-    }
-}
-
-/// One side of a record: its result and supplement as sent, its times as China `HH:MM`.
-fn side(
-    result: &Option<CheckResult>,
-    supplement: &Option<String>,
-    punch: &Option<PunchRecord>,
-    scheduled: &Option<String>,
-) -> PunchSide {
-    let punched = punch.as_ref().and_then(|p| p.check_time.as_deref());
-    PunchSide {
-        result: result.clone(),
-        supplement: supplement.clone(),
-        time: punched.and_then(china_clock),
-        scheduled: scheduled.as_deref().and_then(china_clock),
+        punches: Some(pairs),
     }
 }
 

@@ -289,14 +289,6 @@ pub struct PunchResultsData {
     pub unauthorized_user_ids: Vec<String>,
 }
 
-impl PunchResultsData {
-    /// Whether the reply says it could not answer for `user_id` (listed as invalid or unauthorized).
-    pub fn refuses(&self, user_id: &str) -> bool {
-        let listed = |ids: &[String]| ids.iter().any(|id| id == user_id);
-        listed(&self.invalid_user_ids) || listed(&self.unauthorized_user_ids)
-    }
-}
-
 fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
@@ -400,7 +392,6 @@ mod tests {
             (punch.check_time.as_deref(), punch.kind),
             (Some("1566209400"), Some(5))
         );
-        assert!(!data.refuses("abd754f7"));
     }
 
     #[test]
@@ -419,7 +410,7 @@ mod tests {
             Some(CheckResult::Unknown("Absent".into()))
         );
         assert_eq!(r.check_out_result, None);
-        assert!(data.refuses("u9") && !data.refuses("u1"));
+        assert_eq!(data.unauthorized_user_ids, ["u9"]);
         let empty: PunchResultsData = serde_json::from_str("{}").unwrap();
         assert_eq!(empty, PunchResultsData::default());
         // Written back, absent fields stay absent and results keep their wire strings.

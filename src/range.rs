@@ -141,6 +141,11 @@ impl RangePlan {
         }
     }
 
+    /// The range this plan covers.
+    pub fn query(&self) -> &RangeQuery {
+        &self.query
+    }
+
     /// Number of days.
     pub fn total(&self) -> usize {
         self.outcomes.len()
