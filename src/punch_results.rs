@@ -76,19 +76,18 @@ impl PunchQuery {
 
     /// The query string as Feishu takes it: `employee_type=employee_id`, then the flags that are set.
     pub fn query_string(&self) -> String {
-        let flag = |name: &str, v: Option<bool>| match v {
-            Some(v) => cat(&["&", name, "=", if v { "true" } else { "false" }]),
-            None => String::new(),
-        };
-        cat(&[
-            "employee_type=",
-            self.employee_type.as_str(),
-            &flag("ignore_invalid_users", self.flags.ignore_invalid_users),
-            &flag(
-                "include_terminated_user",
-                self.flags.include_terminated_user,
-            ),
-        ])
+        let mut out = cat(&["employee_type=", self.employee_type.as_str()]);
+        let flags = [
+            ("&ignore_invalid_users=", self.flags.ignore_invalid_users),
+            ("&include_terminated_user=", self.flags.include_terminated_user),
+        ];
+        for (name, value) in flags {
+            if let Some(v) = value {
+                out.push_str(name);
+                out.push_str(if v { "true" } else { "false" });
+            }
+        }
+        out
     }
 
     /// Path and query to append to a base URL.
