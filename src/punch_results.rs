@@ -79,7 +79,10 @@ impl PunchQuery {
         let mut out = cat(&["employee_type=", self.employee_type.as_str()]);
         let flags = [
             ("&ignore_invalid_users=", self.flags.ignore_invalid_users),
-            ("&include_terminated_user=", self.flags.include_terminated_user),
+            (
+                "&include_terminated_user=",
+                self.flags.include_terminated_user,
+            ),
         ];
         for (name, value) in flags {
             if let Some(v) = value {
