@@ -46,7 +46,8 @@ export function progressRecorder() {
 }
 export function throwingProgress() { return () => { throw new Error("progress boom"); }; }
 export function headersInstance(name, value) { const h = new Headers(); h.set(name, value); return h; }
-export function fakeFetch(status, text, headers) {
+/** Replaces fetch with `answer(url)`, recording every request; `restore()` puts fetch back. */
+function recordingFetch(answer) {
   const real = globalThis.fetch;
   const calls = [];
   globalThis.fetch = async (url, init) => {
@@ -55,25 +56,21 @@ export function fakeFetch(status, text, headers) {
       init = { ...init, headers: Object.fromEntries(init.headers) };
     }
     calls.push({ url, init });
-    return new Response(text, { status, headers: headers || {} });
+    return answer(String(url));
   };
   return { calls, restore() { globalThis.fetch = real; } };
 }
+export function fakeFetch(status, text, headers) {
+  return recordingFetch(() => new Response(text, { status, headers: headers || {} }));
+}
 export function routedFetch(punchStatus, punchText, dayText) {
-  const real = globalThis.fetch;
-  const calls = [];
-  globalThis.fetch = async (url, init) => {
-    if (init && init.headers instanceof Headers) {
-      init = { ...init, headers: Object.fromEntries(init.headers) };
-    }
-    calls.push({ url, init });
-    if (String(url).includes("/user_tasks/query")) {
+  return recordingFetch((url) => {
+    if (url.includes("/user_tasks/query")) {
       if (punchStatus === 0) return new Promise(() => {});
       return new Response(punchText, { status: punchStatus, headers: { "x-tt-logid": "PUNCH-LOG" } });
     }
     return new Response(dayText, { status: 200, headers: { "x-tt-logid": "DAY-LOG" } });
-  };
-  return { calls, restore() { globalThis.fetch = real; } };
+  });
 }
 export function brokenFetch(mode) {
   const real = globalThis.fetch;
