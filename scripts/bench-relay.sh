@@ -18,52 +18,40 @@ for tool in wrk nginx; do
   command -v "$tool" >/dev/null || { echo "bench-relay: $tool is missing: run scripts/setup.sh --bench" >&2; exit 1; }
 done
 
+# RELAY_BIN=path measures another relay binary (an older build, say) instead of the one built here.
+bin_asked=${RELAY_BIN:-}
+# Relays start the one way every script starts them: scripts/relay-for-tests.sh (none of the
+# caller's RELAY_*/FEISHU_* settings, a free port, ready once it answers).
+. scripts/relay-for-tests.sh
 # Built as a server should be: `[profile.relay]` (opt-level 3, unwinding), not the size-tuned
 # `release` profile the browser module uses.
-cargo build --profile relay -p relay
-built=target/relay/relay
-bin=${RELAY_BIN:-$built}
+build_relay
+RELAY_BIN=${bin_asked:-$RELAY_BIN}
+bin=$RELAY_BIN
 work=$(mktemp -d /tmp/bench-relay.XXXXXX)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_relays
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# start_relay VAR LOG COMMAND...: starts COMMAND in the background (this shell's child, so the
-# trap can stop it), logging to LOG; waits for its `listening on` line and sets VAR to the URL.
-start_relay() {
-  local var=$1 log=$2
-  shift 2
-  "$@" >"$log" 2>&1 &
-  local pid=$! url=""
-  pids+=("$pid")
-  for _ in $(seq 1 200); do
-    url=$(sed -n 's/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -n 1)
-    if [ -n "$url" ]; then printf -v "$var" '%s' "$url"; return 0; fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "bench-relay: $* did not start:" >&2
-  cat "$log" >&2
-  return 1
-}
-
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 app_id=cli_sim_feishu_remedy
 app_secret=sim_secret_not_for_production
 
 # The simulation alone, without its rate limit (it is the common backend, not under test).
-start_relay sim "$work/sim.log" env -u FEISHU_APP_ID -u FEISHU_APP_SECRET \
-  "$bin" --sim-only --listen 127.0.0.1:0 --sim-rate-limit 0
+start_relay --sim-only --sim-rate-limit 0
+sim=$RELAY_URL
 
-# A) the relay in front of it, as in production (real-Feishu mode, base URL = the simulation).
-start_relay relay "$work/relay.log" env FEISHU_APP_ID="$app_id" FEISHU_APP_SECRET="$app_secret" \
-  FEISHU_BASE_URL="$sim" "$bin" --listen 127.0.0.1:0
-relay_pid=${pids[-1]}
+# A) the relay in front of it, as in production (real-Feishu mode, base URL = the simulation),
+# but as a plain proxy like nginx: no limiter (the simulation has no limit either) and no
+# coalescing (wrk repeats one request, which coalescing would answer without going upstream).
+start_relay FEISHU_APP_ID="$app_id" FEISHU_APP_SECRET="$app_secret" FEISHU_BASE_URL="$sim" \
+  --feishu-rate-limit 0 --no-coalesce
+relay=$RELAY_URL
+relay_pid=$RELAY_PID
 
 # B) nginx in front of it. wrk must bring a token: get one from the simulation.
 token=$(curl -fsS -X POST "$sim/open-apis/auth/v3/tenant_access_token/internal" \

@@ -80,15 +80,23 @@ impl AllowedHosts {
 }
 
 /// Whether a host name (no port, no brackets) is exactly `localhost` or a loopback address.
-pub(crate) fn is_loopback_name(name: &str) -> bool {
+fn is_loopback_name(name: &str) -> bool {
     name.eq_ignore_ascii_case("localhost")
         || name
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Whether an http(s) URL's host is this machine: `localhost` or a loopback address, exactly
+/// (`http://localhost.example.com` and `http://127.0.0.1.example.com` are not).
+pub(crate) fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split("://").nth(1).unwrap_or_default();
+    let authority = rest.split('/').next().unwrap_or_default();
+    is_loopback_name(host_name(authority))
+}
+
 /// The name part of `host[:port]` or `[v6]:port`, without brackets.
-pub(crate) fn host_name(host: &str) -> &str {
+fn host_name(host: &str) -> &str {
     let host = host.trim();
     match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),
@@ -118,9 +126,15 @@ impl Access {
     }
 }
 
-/// The credentials of `Authorization: Bearer <credentials>` (scheme case-insensitive).
+/// The credentials of a request's `Authorization: Bearer <credentials>` header.
 fn bearer_token(headers: &HeaderMap) -> Option<&[u8]> {
-    let value = headers.get(AUTHORIZATION)?.as_bytes();
+    bearer_credentials(headers.get(AUTHORIZATION)?.as_bytes())
+}
+
+/// `<credentials>` from an `Authorization` value `Bearer <credentials>` (scheme case-insensitive,
+/// blanks around the credentials ignored), or `None` for another scheme or no credentials. The
+/// relay reads callers' API keys with it, and the simulation the tenant tokens it is sent.
+pub fn bearer_credentials(value: &[u8]) -> Option<&[u8]> {
     let (scheme, rest) = value.split_at_checked(7)?;
     scheme
         .eq_ignore_ascii_case(b"bearer ")

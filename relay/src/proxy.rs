@@ -16,11 +16,11 @@ use feishu_remedy::model::RemedyQuery;
 use feishu_remedy::validate;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-use crate::feishu_reply::{invalid_param, relay_error, relay_error_with};
 use crate::log_id::LogId;
 use crate::state::AppState;
 use crate::token::TokenError;
 use crate::upstream::{UpstreamError, UpstreamReply};
+use crate::wire::{invalid_param, query_param, relay_error, relay_error_with, relay_rate_limited};
 
 /// The largest request body accepted. A real one is under 100 bytes.
 pub const MAX_REQUEST_BODY: usize = 4 * 1024;
@@ -37,6 +37,7 @@ pub async fn forward(
     };
     match state.upstream.query(&query).await {
         Ok(reply) => pass_back(reply),
+        Err(UpstreamError::RateLimited(r)) => relay_rate_limited(r.limit, r.reset_secs, &log_id),
         Err(e) => upstream_failure(&e, &log_id),
     }
 }
@@ -87,13 +88,6 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }
 
-/// The first value of `name` in a query string, percent-decoded.
-pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    form_urlencoded::parse(query?.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
 /// Reads at most [`MAX_REQUEST_BODY`] bytes; a chunked body that goes past it is refused too.
 async fn read_body(body: Body, log_id: &LogId) -> Result<Bytes, Response> {
     match Limited::new(body, MAX_REQUEST_BODY).collect().await {
@@ -125,6 +119,7 @@ fn upstream_failure(err: &UpstreamError, log_id: &LogId) -> Response {
             catalogue::RELAY_TOKEN_REFUSED
         }
         UpstreamError::Timeout(_) => catalogue::RELAY_UPSTREAM_TIMEOUT,
+        UpstreamError::RateLimited(_) => catalogue::RELAY_RATE_LIMITED,
         UpstreamError::Token(_) | UpstreamError::Unreachable | UpstreamError::TooLarge => {
             catalogue::RELAY_UPSTREAM_DOWN
         }
@@ -155,13 +150,23 @@ mod tests {
         }
     }
 
-    #[test]
-    fn query_params_are_decoded() {
-        assert_eq!(
-            query_param(Some("a=1&employee_type=employee%5Fid"), "employee_type").as_deref(),
-            Some("employee_id")
-        );
-        assert_eq!(query_param(Some("x=1"), "employee_type"), None);
-        assert_eq!(query_param(None, "employee_type"), None);
+    #[tokio::test]
+    async fn token_failures_other_than_refused_credentials_are_upstream_down() {
+        let log_id = LogId::next();
+        for (error, code) in [
+            (
+                TokenError::BadReply { status: 503 },
+                catalogue::RELAY_UPSTREAM_DOWN,
+            ),
+            (TokenError::Unreachable, catalogue::RELAY_UPSTREAM_DOWN),
+            (TokenError::SameTokenAgain, catalogue::RELAY_TOKEN_REFUSED),
+        ] {
+            let response = upstream_failure(&UpstreamError::Token(error.clone()), &log_id);
+            assert_eq!(response.status(), 502, "{error:?}");
+            let body = axum::body::to_bytes(response.into_body(), 4096)
+                .await
+                .unwrap();
+            assert_eq!(crate::wire::reply_code(&body), Some(code), "{error:?}");
+        }
     }
 }

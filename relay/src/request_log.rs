@@ -7,8 +7,8 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::feishu_reply::{REQUEST_ID, TT_LOGID};
 use crate::log_id::LogId;
+use crate::wire::{REQUEST_ID, TT_LOGID};
 
 /// Paths longer than this are cut in logs (a path can be anything a client sends).
 const MAX_LOGGED_PATH: usize = 200;

@@ -1,4 +1,5 @@
-//! A wrapper for values that must never be printed: the app secret, tenant tokens, API keys.
+//! A wrapper for values that must never be printed (the app secret, tenant tokens, API keys), and
+//! the app credentials that hold one.
 
 use std::fmt;
 
@@ -22,6 +23,15 @@ impl Secret {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// A self-built app's credentials.
+#[derive(Debug, Clone)]
+pub struct AppCredentials {
+    /// `cli_…`; not a secret (it appears in logs).
+    pub app_id: String,
+    /// Never logged, never sent anywhere but the token endpoint.
+    pub app_secret: Secret,
 }
 
 impl fmt::Debug for Secret {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Router};
@@ -21,12 +21,14 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, UpstreamChoice};
-use crate::feishu_reply::{relay_error, JSON_UTF8};
 use crate::log_id::LogId;
-use crate::sim::{self, RunningSim, SimHandle};
+use crate::metrics::Metrics;
+use crate::secret::AppCredentials;
+use crate::sim::{self, RunningSim, SimConfig, SimHandle};
 use crate::state::AppState;
 use crate::token::TokenManager;
 use crate::upstream::Upstream;
+use crate::wire::{relay_error, JSON_UTF8};
 use crate::{access, cors, proxy, request_log};
 
 /// Log target of the start-up lines (which upstream, `listening on http://ADDR`): always
@@ -38,6 +40,9 @@ pub const HEALTH_PATH: &str = "/healthz";
 
 /// Path of the simulation's dataset listing (simulation mode only).
 pub const DATASET_PATH: &str = "/_sim/dataset";
+
+/// Path of the counters in Prometheus' text format (same access rule as the Feishu routes).
+pub const METRICS_PATH: &str = "/metrics";
 
 /// Why the relay could not start.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +64,7 @@ pub enum StartError {
 pub struct RunningRelay {
     addr: SocketAddr,
     sim: Option<RunningSim>,
+    metrics: Arc<Metrics>,
     stop: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
     drain_limit: Duration,
@@ -78,6 +84,11 @@ impl RunningRelay {
     /// The in-process simulation, when running on it.
     pub fn sim(&self) -> Option<&SimHandle> {
         self.sim.as_ref().map(RunningSim::handle)
+    }
+
+    /// The counters per Feishu route: calls made, Feishu's 429s, the relay's 429s, coalesced.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// Stops accepting connections, lets in-flight requests finish (at most the upstream timeout
@@ -102,46 +113,22 @@ impl RunningRelay {
 /// Logs first whether it runs on the simulation, and `listening on http://ADDR` once bound.
 pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
     announce(&config);
-    let timeout = config.upstream_timeout;
-    let (base_url, app, sim) = match config.upstream {
-        UpstreamChoice::Feishu { base_url, app } => (base_url, app, None),
-        UpstreamChoice::Simulation(sim_config) => {
-            // The relay signs in to the simulation as its first app.
-            let app = sim_config.apps.first().cloned().ok_or_else(|| {
-                StartError::Client("the simulation is configured without any app".to_owned())
-            })?;
-            let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-            let running =
-                sim::start(sim_config, loopback)
-                    .await
-                    .map_err(|source| StartError::Bind {
-                        addr: loopback,
-                        source,
-                    })?;
-            let url = running.handle().base_url();
-            // Not "listening on": that phrase is reserved for the relay's own address, which scripts grep.
-            tracing::info!("simulation of Feishu started at {url} (upstream)");
-            (url, app, Some(running))
-        }
+    let (timeout, listen) = (config.upstream_timeout, config.listen);
+    let sim = match &config.upstream {
+        UpstreamChoice::Feishu { .. } => None,
+        UpstreamChoice::Simulation(sim_config) => Some(start_simulation(sim_config.clone()).await?),
     };
-    let http = http_client(&base_url, timeout)?;
-    let tokens = TokenManager::new(http.clone(), &base_url, app);
-    let upstream = Upstream::new(http, &base_url, tokens, timeout).map_err(StartError::Client)?;
-    let state = Arc::new(AppState {
-        upstream,
-        access: config.access,
-        statics: config.statics,
-        sim: sim.as_ref().map(|s| s.handle().clone()),
-    });
-    let app = router(state, Arc::new(config.cors));
-    let listener = TcpListener::bind(config.listen)
+    let (state, cors_policy) = app_state(config, sim.as_ref().map(|s| s.handle().clone()))?;
+    let metrics = state.upstream.metrics().clone();
+    let app = router(state, cors_policy);
+    let listener = TcpListener::bind(listen)
         .await
         .map_err(|source| StartError::Bind {
-            addr: config.listen,
+            addr: listen,
             source,
         })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind {
-        addr: config.listen,
+        addr: listen,
         source,
     })?;
     tracing::info!(target: READY_TARGET, "listening on http://{addr}");
@@ -150,11 +137,79 @@ pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
     Ok(RunningRelay {
         addr,
         sim,
+        metrics,
         stop,
         task,
         // A request may take the timeout for its body, then the timeout upstream.
         drain_limit: timeout * 2 + Duration::from_secs(2),
     })
+}
+
+/// The in-process simulation on a free loopback port.
+async fn start_simulation(sim_config: SimConfig) -> Result<RunningSim, StartError> {
+    if sim_config.apps.is_empty() {
+        return Err(no_sim_app());
+    }
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let running = sim::start(sim_config, loopback)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: loopback,
+            source,
+        })?;
+    let url = running.handle().base_url();
+    // Not "listening on": that phrase is reserved for the relay's own address, which scripts grep.
+    tracing::info!("simulation of Feishu started at {url} (upstream)");
+    Ok(running)
+}
+
+fn no_sim_app() -> StartError {
+    StartError::Client("the simulation is configured without any app".to_owned())
+}
+
+/// The relay as a service, without a socket: its routes and middleware for `config`, with `sim`
+/// the in-process simulation's handle when it runs on one. [`start`] serves it; tests can also
+/// send it requests directly (`tower::ServiceExt::oneshot`).
+pub fn app(config: Config, sim: Option<SimHandle>) -> Result<Router, StartError> {
+    let (state, cors_policy) = app_state(config, sim)?;
+    Ok(router(state, cors_policy))
+}
+
+fn app_state(
+    config: Config,
+    sim: Option<SimHandle>,
+) -> Result<(Arc<AppState>, Arc<cors::CorsPolicy>), StartError> {
+    let timeout = config.upstream_timeout;
+    let (base_url, app) = upstream_of(&config.upstream, sim.as_ref())?;
+    let http = http_client(&base_url, timeout)?;
+    let tokens = TokenManager::new(http.clone(), &base_url, app);
+    let upstream = Upstream::new(http, &base_url, tokens, timeout, config.gates)
+        .map_err(StartError::Client)?;
+    let state = Arc::new(AppState {
+        upstream,
+        access: config.access,
+        statics: config.statics,
+        sim,
+    });
+    Ok((state, Arc::new(config.cors)))
+}
+
+/// Where queries go and as which app: Feishu's URL and the configured app, or the running
+/// simulation's URL and its first app.
+fn upstream_of(
+    choice: &UpstreamChoice,
+    sim: Option<&SimHandle>,
+) -> Result<(String, AppCredentials), StartError> {
+    match (choice, sim) {
+        (UpstreamChoice::Feishu { base_url, app }, _) => Ok((base_url.clone(), app.clone())),
+        (UpstreamChoice::Simulation(_), Some(sim)) => sim
+            .app()
+            .map(|app| (sim.base_url(), app.clone()))
+            .ok_or_else(no_sim_app),
+        (UpstreamChoice::Simulation(_), None) => Err(StartError::Client(
+            "the simulation is not running".to_owned(),
+        )),
+    }
 }
 
 fn announce(config: &Config) {
@@ -184,7 +239,7 @@ fn http_client(base_url: &str, timeout: Duration) -> Result<reqwest::Client, Sta
         .redirect(reqwest::redirect::Policy::none())
         .pool_idle_timeout(Duration::from_secs(60));
     // A proxy from the environment is right for reaching Feishu, never for a loopback upstream.
-    if is_loopback_url(base_url) {
+    if access::is_loopback_url(base_url) {
         builder = builder.no_proxy();
     }
     builder
@@ -192,22 +247,15 @@ fn http_client(base_url: &str, timeout: Duration) -> Result<reqwest::Client, Sta
         .map_err(|e| StartError::Client(e.to_string()))
 }
 
-/// Whether an http(s) URL's host is this machine: `localhost` or a loopback address, exactly
-/// (`http://localhost.example.com` and `http://127.0.0.1.example.com` are not).
-pub(crate) fn is_loopback_url(url: &str) -> bool {
-    let rest = url.split("://").nth(1).unwrap_or_default();
-    let authority = rest.split('/').next().unwrap_or_default();
-    access::is_loopback_name(access::host_name(authority))
-}
-
 /// The relay's routes and middleware.
-pub fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Router {
+fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Router {
     let mut router = Router::new()
         .route(
             QUERY_PATH,
             post(proxy::forward).fallback(proxy::method_not_allowed),
         )
-        .route(HEALTH_PATH, get(healthz));
+        .route(HEALTH_PATH, get(healthz))
+        .route(METRICS_PATH, get(metrics));
     if state.sim.is_some() {
         router = router.route(DATASET_PATH, get(dataset));
     }
@@ -276,6 +324,22 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
         "feishu"
     };
     json_reply(serde_json::json!({"status": "ok", "upstream": mode}))
+}
+
+async fn metrics(
+    State(state): State<Arc<AppState>>,
+    Extension(log_id): Extension<LogId>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(code) = state.access.refusal(&headers) {
+        return relay_error(code, &log_id);
+    }
+    let mut response = state.upstream.metrics().prometheus().into_response();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
 }
 
 async fn dataset(State(state): State<Arc<AppState>>) -> Response {

@@ -10,11 +10,11 @@ use relay::auth::feishu_signin::{CodeExchange, SigninClient, SigninError, Step};
 use relay::auth::identity::Admins;
 use relay::auth::login::{authorize_url, Authorize, PendingLogin};
 use relay::auth::pages::Failure;
+use relay::secret::AppCredentials;
 use relay::secret::Secret;
 use relay::sim::dataset::DEMO_ADMINS;
 use relay::sim::signin::{self, SigninSim};
 use relay::sim::{SIM_APP_ID, SIM_APP_SECRET};
-use relay::token::AppCredentials;
 
 /// reqwest's `json` feature is off in this workspace; the body as JSON.
 trait JsonValue {

@@ -1,10 +1,10 @@
-//! The token manager against the simulation (and a scripted upstream), over loopback: one fetch
-//! for a cold burst, refresh before expiry, one refresh and one retry on a stale token, no reuse
-//! of a refused token, one cache per app, and token failures reported without the secret.
+//! The token manager wired into the relay, over loopback against the simulation (and a scripted
+//! upstream): one fetch for a cold burst, one refresh and one retry on a stale token, no reuse of a
+//! refused token, one cache per app, and token failures reported without the secret. The
+//! manager's timing (refresh ahead of expiry, a failed or hanging refresh) is unit-tested on a
+//! paused clock in `src/token/tests.rs`.
 
 mod common;
-
-use std::time::Duration;
 
 use common::*;
 use feishu_remedy::catalogue;
@@ -13,7 +13,12 @@ use relay::sim::{RunningSim, SimConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_cold_burst_of_50_makes_exactly_one_token_request() {
-    let relay = sim_relay_with(|_, sim| sim.rate_limit = 0).await;
+    // Coalescing off: the burst's identical queries must each reach the token manager.
+    let relay = sim_relay_with(|config, sim| {
+        sim.rate_limit = 0;
+        config.gates.coalesce = false;
+    })
+    .await;
     let date = days_ago(&relay, 1);
     let url = relay.url();
     let burst: Vec<_> = (0..50)
@@ -28,41 +33,6 @@ async fn a_cold_burst_of_50_makes_exactly_one_token_request() {
     let sim = relay.sim().unwrap();
     assert_eq!(sim.token_requests(), 1);
     assert_eq!(sim.query_requests(), 50);
-    relay.shutdown().await;
-}
-
-#[tokio::test]
-async fn a_token_is_refreshed_before_it_expires() {
-    let relay = sim_relay_with(|_, sim| sim.token_ttl = Duration::from_secs(1)).await;
-    let date = days_ago(&relay, 1);
-    assert_eq!(
-        query(&relay.url(), "employee_id", "abd754f7", date)
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        query(&relay.url(), "employee_id", "abd754f7", date)
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        relay.sim().unwrap().token_requests(),
-        1,
-        "cached while fresh"
-    );
-    // A 1 s token is refreshed after 0.9 s, before the simulation would call it expired.
-    tokio::time::sleep(Duration::from_millis(950)).await;
-    assert_eq!(
-        query(&relay.url(), "employee_id", "abd754f7", date)
-            .await
-            .status,
-        200
-    );
-    let sim = relay.sim().unwrap();
-    assert_eq!(sim.token_requests(), 2);
-    assert_eq!(sim.query_requests(), 3, "no request was refused as expired");
     relay.shutdown().await;
 }
 
@@ -95,7 +65,12 @@ async fn a_stale_token_gets_one_refresh_and_one_retry() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_stale_replies_share_one_refresh() {
-    let relay = sim_relay_with(|_, sim| sim.rate_limit = 0).await;
+    // Coalescing off: the burst's identical queries must each reach the token manager.
+    let relay = sim_relay_with(|config, sim| {
+        sim.rate_limit = 0;
+        config.gates.coalesce = false;
+    })
+    .await;
     let sim = relay.sim().unwrap().clone();
     let date = days_ago(&relay, 1);
     assert_eq!(
@@ -179,61 +154,6 @@ async fn a_token_endpoint_failure_is_not_reported_as_refused_credentials() {
 }
 
 #[tokio::test]
-async fn a_failed_refresh_keeps_serving_the_token_until_it_expires() {
-    let (relay, seen) = scripted_relay(Script::TokenOnceThenDown, |_| {}).await;
-    let url = relay.url();
-    let ask = || query(&url, "employee_id", "a", 20240229);
-    assert_eq!(ask().await.code(), 0);
-    // `expire` 10 s: a refresh is due after 9 s, the token is sent until 9.5 s.
-    tokio::time::sleep(Duration::from_millis(9_200)).await;
-    assert_eq!(
-        ask().await.code(),
-        0,
-        "the refresh failed; the token still serves"
-    );
-    assert_eq!(
-        seen.lock().unwrap().token_requests,
-        2,
-        "a refresh was tried"
-    );
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    ask()
-        .await
-        .assert_feishu_error(502, catalogue::RELAY_UPSTREAM_DOWN);
-    relay.shutdown().await;
-}
-
-#[tokio::test]
-async fn a_hanging_refresh_does_not_hold_requests_while_the_token_works() {
-    let (relay, seen) = scripted_relay(Script::TokenOnceThenHang, |c| {
-        c.upstream_timeout = Duration::from_secs(1);
-    })
-    .await;
-    let url = relay.url();
-    let ask = || query(&url, "employee_id", "a", 20240229);
-    assert_eq!(ask().await.code(), 0);
-    // `expire` 20 s: a refresh is due after 18 s, the token is sent until 19 s.
-    tokio::time::sleep(Duration::from_millis(18_100)).await;
-    // Sequential requests in the window where a refresh is due: each gives up on the hanging
-    // refresh after a moment and goes out with the current token.
-    for _ in 0..2 {
-        let reply = ask().await;
-        assert_eq!(
-            reply.code(),
-            0,
-            "served with the current token: {}",
-            reply.json()
-        );
-    }
-    assert_eq!(
-        seen.lock().unwrap().token_requests,
-        3,
-        "each tried the refresh"
-    );
-    relay.shutdown().await;
-}
-
-#[tokio::test]
 async fn each_app_has_its_own_token_cache() {
     let config = SimConfig {
         apps: vec![app("cli_one", "secret-one"), app("cli_two", "secret-two")],
@@ -278,11 +198,13 @@ async fn each_app_has_its_own_token_cache() {
 /// A relay whose app secret the simulation refuses (99991543), in front of that simulation.
 async fn relay_with_wrong_secret() -> (RunningSim, RunningRelay) {
     let sim = standalone_sim(SimConfig::default()).await;
-    let relay = relay_with(feishu_config(
+    let mut config = feishu_config(
         &sim.handle().base_url(),
         app(relay::sim::SIM_APP_ID, WRONG_SECRET),
-    ))
-    .await;
+    );
+    // Coalescing off: a burst of identical queries must each reach the token manager.
+    config.gates.coalesce = false;
+    let relay = relay_with(config).await;
     (sim, relay)
 }
 

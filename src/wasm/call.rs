@@ -1,7 +1,7 @@
-//! One call through the relay, in Rust async: what to send (Feishu's path and wire format), each
-//! attempt (`fetch`), what its reply means ([`decode::interpret`]), and whether and when to try again
-//! ([`retry::next`], the natively tested policy), never past the call's time limit or after the
-//! caller's abort.
+//! One call through the relay, in Rust async (a day's `query_user_allowed_remedys`, or a range's
+//! punch results): what to send (Feishu's path and wire format), each attempt (`fetch`), what its
+//! reply means ([`decode::interpret`]), and whether and when to try again ([`retry::next`], the
+//! natively tested policy), never past the call's time limit or after the caller's abort.
 
 use js_sys::Array;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -10,18 +10,20 @@ use wasm_bindgen::prelude::*;
 use crate::decode;
 use crate::errors::{BodyProblem, RemedyError};
 use crate::model::{Envelope, RemedyQuery, RemedyResponse};
+use crate::punch_results::PunchQuery;
 use crate::retry::{self, Attempt, Next};
 use crate::text::cat;
 use crate::wasm::fetch::{Body, Call, Outgoing, Raw};
 use crate::wasm::options::Resolved;
-use crate::wasm::{reply, token};
+use crate::wasm::reply::{self, ReadData};
+use crate::wasm::token;
 
 /// A successful reply: the core's response, and the list of punches as the browser parsed it
 /// (the core has checked every field's type; passing the parsed objects on saves rebuilding them).
 pub(crate) struct Reply {
     /// Code, message and log id.
     pub response: RemedyResponse,
-    /// `data.user_allowed_remedys`, always an array.
+    /// `data.user_allowed_remedys`, always an array; of a punch-results reply, `data` itself.
     pub list: JsValue,
 }
 
@@ -81,11 +83,32 @@ extern "C" {
 
 /// Asks the relay for one day (Feishu's path and wire format), as [`exchange`] does.
 pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, RemedyError> {
-    let url = cat(&[relay.relay_url.as_str(), &query.path_and_query()]);
-    let body = query.body_json();
+    let path = query.path_and_query();
+    send(relay, &path, query.body_json(), reply::punches).await
+}
+
+/// Asks the relay for a range's punch results (`user_tasks/query`), the same way as a day: the
+/// same options, retries, time limit and abort. The reply's `data` is returned unread.
+pub(crate) async fn run_punch_results(
+    relay: &Resolved,
+    query: &PunchQuery,
+) -> Result<Reply, RemedyError> {
+    let path = query.path_and_query();
+    send(relay, &path, query.body_json(), reply::data_itself).await
+}
+
+/// A POST of `body` to `path` in Feishu's wire format, through [`exchange`]; `read_data` reads a
+/// success's `data`. One function for both routes (not generic): one copy in the wasm.
+async fn send(
+    relay: &Resolved,
+    path: &str,
+    body: String,
+    read_data: ReadData,
+) -> Result<Reply, RemedyError> {
+    let url = cat(&[relay.relay_url.as_str(), path]);
     let mut reply = None;
     exchange(relay, &url, Some(&body), &mut |raw| {
-        outcome(raw).map(|r| reply = Some(r))
+        outcome(raw, read_data).map(|r| reply = Some(r))
     })
     .await?;
     // `exchange` succeeds only once `accept` has taken a reply: never `None`, but no panic if so.
@@ -97,8 +120,8 @@ pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, 
 /// Sends a request to `url` (a POST of `body`, else a GET) with the call's token, hands each
 /// reply to `accept`, and retries what it refuses as [`retry::next`] decides. The caller's signal
 /// and the time limit (`relay.timeout_ms`, for the whole call, token and retries included) stop
-/// it at any point. One function for every kind of request, taking its reader as `dyn` rather
-/// than generic: each instance of this future is about 2 KB of wasm.
+/// it at any point. One function for every kind of request (Feishu's routes, `/auth/me`), taking
+/// its reader as `dyn` rather than generic: each instance of this future is about 2 KB of wasm.
 pub(crate) async fn exchange(
     relay: &Resolved,
     url: &str,
@@ -138,8 +161,8 @@ pub(crate) async fn exchange(
 
 /// What a reply means: the decoded reply, or the error it carries.
 #[inline(never)]
-pub(crate) fn outcome(raw: Raw) -> Result<Reply, RemedyError> {
-    let (envelope, list) = match body(raw.body) {
+pub(crate) fn outcome(raw: Raw, read_data: ReadData) -> Result<Reply, RemedyError> {
+    let (envelope, list) = match body(raw.body, read_data) {
         Ok((envelope, list)) => (Ok(envelope), list),
         Err(problem) => (Err(problem), Array::new().into()),
     };
@@ -148,9 +171,9 @@ pub(crate) fn outcome(raw: Raw) -> Result<Reply, RemedyError> {
 }
 
 /// The body as Feishu's envelope and the parsed list, or what is wrong with it.
-fn body(body: Body) -> Result<(Envelope, JsValue), BodyProblem> {
+fn body(body: Body, read_data: ReadData) -> Result<(Envelope, JsValue), BodyProblem> {
     match body {
-        Body::Json(json) => reply::envelope(&json),
+        Body::Json(json) => reply::envelope(&json, read_data),
         Body::Text(text) => Err(unparseable(&text)),
         Body::TooLarge => Err(BodyProblem::TooLarge),
     }

@@ -47,7 +47,7 @@ fn outcome(raw: Raw) -> Result<JsValue, RemedyError> {
             return reply::user(json).map_err(|p| decode::body_error(&raw.meta, p));
         }
     }
-    let reply = call::outcome(raw)?;
+    let reply = call::outcome(raw, reply::data_itself)?;
     Err(RemedyError::Decode {
         status,
         log_id: reply.response.log_id,

@@ -286,8 +286,8 @@ async fn a_headers_map_that_cannot_be_read_is_refused() {
     still_works().await;
 }
 
-/// Issue 13: `configure()` checks the range-only options it keeps (`concurrency`, `onProgress`),
-/// so a bad one throws there, by name; good ones become every range query's defaults.
+/// Issue 13: `configure()` checks the range-only options it keeps (`concurrency`, `onProgress`,
+/// `prefilter`), so a bad one throws there, by name; good ones become every range query's defaults.
 #[wasm_bindgen_test]
 async fn configure_checks_the_range_options() {
     for (o, field, problem) in [
@@ -296,6 +296,7 @@ async fn configure_checks_the_range_options() {
         (r#"{"concurrency":"4"}"#, "concurrency", "wrong_type"),
         (r#"{"onProgress":5}"#, "onProgress", "wrong_type"),
         (r#"{"onProgress":{}}"#, "onProgress", "wrong_type"),
+        (r#"{"prefilter":"yes"}"#, "prefilter", "wrong_type"),
     ] {
         let thrown = configure(opts(o)).expect_err(o);
         let e = expect_kind(&thrown, "validation");

@@ -12,12 +12,12 @@ use feishu_remedy::model::{AllowedRemedy, Envelope, ErrorDetail, RemedyData};
 use serde::Serialize;
 
 use super::clock::china_now;
-use crate::feishu_reply::{error_envelope, JSON_UTF8, TT_LOGID};
 use crate::log_id::{clock_nanos, mix64};
+use crate::wire::{error_envelope, JSON_UTF8, TT_LOGID};
 
 /// A log id as Feishu writes them: the China-time timestamp `yyyyMMddHHmmss` and 18 hex digits,
 /// e.g. `20261124103000A1B2C3D4E5F6A7B8C9`.
-pub fn feishu_log_id() -> String {
+pub fn feishu_style_log_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let (date, secs) = china_now();
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -109,9 +109,9 @@ mod tests {
 
     #[test]
     fn log_ids_look_like_feishus() {
-        let a = feishu_log_id();
+        let a = feishu_style_log_id();
         assert_eq!(a.len(), 32, "{a}");
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()), "{a}");
-        assert_ne!(a, feishu_log_id());
+        assert_ne!(a, feishu_style_log_id());
     }
 }

@@ -19,10 +19,11 @@ use serde::Deserialize;
 
 use super::dataset::{self, Answer, SLOW_DELAY};
 use super::rate_limit::RateLimiter;
-use super::replies::{self, feishu_log_id};
+use super::replies::{self, feishu_style_log_id};
 use super::tokens::TokenBook;
 use super::SimConfig;
-use crate::proxy::query_param;
+use crate::access::bearer_credentials;
+use crate::wire::query_param;
 
 /// Everything the simulation knows and counts.
 pub struct SimState {
@@ -60,12 +61,14 @@ impl SimState {
     }
 
     /// The app behind a request's token, or the Feishu code refusing it.
-    fn authorise(&self, headers: &HeaderMap) -> Result<String, i64> {
+    pub(super) fn authorise(&self, headers: &HeaderMap) -> Result<String, i64> {
         let value = headers.get(AUTHORIZATION).ok_or(catalogue::TOKEN_MISSING)?;
+        // Visible ASCII only (`to_str`), as before: anything else is malformed, not unknown.
         let token = value
             .to_str()
             .ok()
-            .and_then(strip_bearer)
+            .and_then(|v| bearer_credentials(v.as_bytes()))
+            .and_then(|t| std::str::from_utf8(t).ok())
             .filter(|t| t.starts_with("t-") || t.starts_with("u-"))
             .ok_or(catalogue::TOKEN_MALFORMED)?;
         if self.reject_all_tokens.load(Ordering::Relaxed) {
@@ -76,7 +79,7 @@ impl SimState {
         self.tokens.app_of(token).ok_or(catalogue::TOKEN_INVALID)
     }
 
-    fn token_refusal(&self, code: i64, log_id: &str) -> Response {
+    pub(super) fn token_refusal(&self, code: i64, log_id: &str) -> Response {
         let mut response = replies::error(code, log_id);
         if code == catalogue::TOKEN_INVALID {
             let status = self.stale_token_status.load(Ordering::Relaxed);
@@ -100,16 +103,6 @@ impl SimState {
     }
 }
 
-/// `t-…` from `Bearer t-…` (scheme case-insensitive).
-fn strip_bearer(value: &str) -> Option<&str> {
-    let scheme = value.get(..7)?;
-    scheme
-        .eq_ignore_ascii_case("bearer ")
-        .then(|| value.get(7..))
-        .flatten()
-        .map(str::trim)
-}
-
 /// The simulation's routes.
 pub fn router(state: Arc<SimState>) -> Router {
     Router::new()
@@ -131,7 +124,7 @@ struct Credentials {
 
 async fn token(State(sim): State<Arc<SimState>>, body: Bytes) -> Response {
     sim.token_requests.fetch_add(1, Ordering::Relaxed);
-    let log_id = feishu_log_id();
+    let log_id = feishu_style_log_id();
     let known = serde_json::from_slice::<Credentials>(&body)
         .ok()
         .filter(|c| {
@@ -160,7 +153,7 @@ async fn query(
     body: Bytes,
 ) -> Response {
     sim.query_requests.fetch_add(1, Ordering::Relaxed);
-    let log_id = feishu_log_id();
+    let log_id = feishu_style_log_id();
     // Feishu's order: the gateway checks the token and the rate limit before the API sees input.
     let app_id = match sim.authorise(&headers) {
         Ok(app_id) => app_id,

@@ -37,12 +37,12 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use super::dataset::{self, Account, SignIn, ACCOUNTS};
-use super::replies::{self, feishu_log_id};
+use super::replies::{self, feishu_style_log_id};
 use crate::auth::login::{pkce_challenge, AUTHORIZE_PATH};
 use crate::auth::pages::escape;
 use crate::auth::random;
 use crate::auth::unix_time::unix_secs;
-use crate::token::AppCredentials;
+use crate::secret::AppCredentials;
 
 /// The code exchange's and `user_info`'s paths: the relay's client and the simulation share them.
 pub use crate::auth::feishu_signin::{TOKEN_PATH, USER_INFO_PATH};
@@ -454,7 +454,7 @@ fn token_error(code: i64, log_id: &str) -> Response {
 
 async fn token(State(sim): State<Arc<SigninSim>>, headers: HeaderMap, body: Bytes) -> Response {
     sim.exchanges.fetch_add(1, Ordering::Relaxed);
-    let log_id = feishu_log_id();
+    let log_id = feishu_style_log_id();
     match exchange(&sim, &headers, &body) {
         Ok(token) => {
             let reply = json!({
@@ -573,7 +573,7 @@ fn redeem(
 
 async fn user_info(State(sim): State<Arc<SigninSim>>, headers: HeaderMap) -> Response {
     sim.user_infos.fetch_add(1, Ordering::Relaxed);
-    let log_id = feishu_log_id();
+    let log_id = feishu_style_log_id();
     let token = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -647,7 +647,7 @@ struct AccessRequest {
 
 /// `POST /_sim/request_access` `{"app_id","sim_user"}` → `{"code"}`: the simulated `tt.requestAccess`.
 async fn request_access(State(sim): State<Arc<SigninSim>>, body: Bytes) -> Response {
-    let log_id = feishu_log_id();
+    let log_id = feishu_style_log_id();
     let Ok(req) = serde_json::from_slice::<AccessRequest>(&body) else {
         return token_error(catalogue::SIGNIN_MALFORMED, &log_id);
     };

@@ -12,22 +12,24 @@ use feishu_remedy::calendar::RemedyDate;
 use feishu_remedy::model::QUERY_PATH;
 use relay::access::{Access, AllowedHosts};
 use relay::config::UpstreamChoice;
+use relay::secret::AppCredentials;
 use relay::sim::{self, RunningSim, SimConfig};
-use relay::token::AppCredentials;
 use relay::{Config, RunningRelay};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-pub const LOOPBACK_ANY: &str = "127.0.0.1:0";
+pub(crate) const LOOPBACK_ANY: &str = "127.0.0.1:0";
 
 /// A relay on its own in-process simulation, with the default simulation settings.
-pub async fn sim_relay() -> RunningRelay {
+pub(crate) async fn sim_relay() -> RunningRelay {
     relay_with(Config::simulation(SimConfig::default())).await
 }
 
 /// A relay on its own simulation, configured by `adjust`.
-pub async fn sim_relay_with(adjust: impl FnOnce(&mut Config, &mut SimConfig)) -> RunningRelay {
+pub(crate) async fn sim_relay_with(
+    adjust: impl FnOnce(&mut Config, &mut SimConfig),
+) -> RunningRelay {
     let mut sim = SimConfig::default();
     let mut config = Config::simulation(SimConfig::default());
     adjust(&mut config, &mut sim);
@@ -35,19 +37,19 @@ pub async fn sim_relay_with(adjust: impl FnOnce(&mut Config, &mut SimConfig)) ->
     relay_with(config).await
 }
 
-pub async fn relay_with(config: Config) -> RunningRelay {
+pub(crate) async fn relay_with(config: Config) -> RunningRelay {
     relay::start(config).await.expect("relay starts")
 }
 
 /// A stand-alone simulation (to put relays in Feishu mode in front of it).
-pub async fn standalone_sim(config: SimConfig) -> RunningSim {
+pub(crate) async fn standalone_sim(config: SimConfig) -> RunningSim {
     sim::start(config, LOOPBACK_ANY.parse().unwrap())
         .await
         .expect("simulation starts")
 }
 
 /// A relay in "real Feishu" mode pointed at `base_url` with `app`.
-pub fn feishu_config(base_url: &str, app: AppCredentials) -> Config {
+pub(crate) fn feishu_config(base_url: &str, app: AppCredentials) -> Config {
     let mut config = Config::simulation(SimConfig::default());
     config.upstream = UpstreamChoice::Feishu {
         base_url: base_url.to_owned(),
@@ -57,41 +59,48 @@ pub fn feishu_config(base_url: &str, app: AppCredentials) -> Config {
     config
 }
 
-pub fn app(id: &str, secret: &str) -> AppCredentials {
+pub(crate) fn app(id: &str, secret: &str) -> AppCredentials {
     AppCredentials {
         app_id: id.to_owned(),
         app_secret: relay::secret::Secret::new(secret),
     }
 }
 
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().unwrap()
+/// A client for the relays under test: plain HTTP on loopback, so no proxy and no certificate
+/// store (loading the platform's roots costs tens of milliseconds a client, and the bursts below
+/// build fifty).
+pub(crate) fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .tls_certs_only(std::iter::empty())
+        .build()
+        .unwrap()
 }
 
 /// A reply, read whole.
 #[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Bytes,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
 }
 
 impl Reply {
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
     }
 
-    pub fn code(&self) -> i64 {
+    pub(crate) fn code(&self) -> i64 {
         self.json()["code"].as_i64().expect("a code")
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// Asserts a Feishu-shaped error with this code, JSON content type and a log id.
-    pub fn assert_feishu_error(&self, status: u16, code: i64) {
+    pub(crate) fn assert_feishu_error(&self, status: u16, code: i64) {
         assert_eq!(self.status, status, "{self:?}");
         assert_eq!(self.code(), code, "{self:?}");
         assert_eq!(
@@ -103,7 +112,7 @@ impl Reply {
     }
 }
 
-pub async fn read(response: reqwest::Response) -> Reply {
+pub(crate) async fn read(response: reqwest::Response) -> Reply {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.bytes().await.unwrap();
@@ -115,14 +124,19 @@ pub async fn read(response: reqwest::Response) -> Reply {
 }
 
 /// POSTs a query the way Feishu clients do.
-pub async fn query(base: &str, employee_type: &str, user_id: &str, date: u32) -> Reply {
+pub(crate) async fn query(base: &str, employee_type: &str, user_id: &str, date: u32) -> Reply {
     let body = serde_json::json!({"user_id": user_id, "remedy_date": date}).to_string();
     post_raw(base, &format!("employee_type={employee_type}"), &body, &[]).await
 }
 
 /// POSTs `body` to the Feishu path with `query` and extra headers (JSON content type unless
 /// overridden).
-pub async fn post_raw(base: &str, query: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
+pub(crate) async fn post_raw(
+    base: &str,
+    query: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
     let mut req = client()
         .post(format!("{base}{QUERY_PATH}?{query}"))
         .body(body.to_owned());
@@ -138,7 +152,7 @@ pub async fn post_raw(base: &str, query: &str, body: &str, headers: &[(&str, &st
     read(req.send().await.unwrap()).await
 }
 
-pub async fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
+pub(crate) async fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
     let mut req = client().get(url);
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -147,7 +161,7 @@ pub async fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
 }
 
 /// The simulation's "today" for a relay on it, and a day `n` days before.
-pub fn days_ago(relay: &RunningRelay, n: i64) -> u32 {
+pub(crate) fn days_ago(relay: &RunningRelay, n: i64) -> u32 {
     let today = relay.sim().unwrap().listing()["today"].as_i64().unwrap();
     RemedyDate::from_yyyymmdd(today)
         .unwrap()
@@ -157,7 +171,7 @@ pub fn days_ago(relay: &RunningRelay, n: i64) -> u32 {
 }
 
 /// Writes raw bytes on a fresh connection and reads the whole answer (the server closes it).
-pub async fn raw_http(addr: SocketAddr, request: &[u8]) -> String {
+pub(crate) async fn raw_http(addr: SocketAddr, request: &[u8]) -> String {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     stream.write_all(request).await.unwrap();
     let mut out = Vec::new();
@@ -167,14 +181,14 @@ pub async fn raw_http(addr: SocketAddr, request: &[u8]) -> String {
 
 /// What a scripted upstream saw.
 #[derive(Debug, Clone, Default)]
-pub struct Seen {
-    pub token_requests: usize,
-    pub queries: Vec<(HeaderMap, String, Bytes)>,
+pub(crate) struct Seen {
+    pub(crate) token_requests: usize,
+    pub(crate) queries: Vec<(HeaderMap, String, Bytes)>,
 }
 
 /// How the scripted upstream answers queries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Script {
+pub(crate) enum Script {
     /// 200, code 0, an empty list; token `t-fixed` every time.
     Ok,
     /// 99991663 with HTTP 400 for every query; the token endpoint always hands back `t-fixed`.
@@ -183,46 +197,16 @@ pub enum Script {
     Hang,
     /// The token endpoint answers its rate limit (99991400, HTTP 429) to every request.
     TokenRateLimited,
-    /// The first token request gets `t-fixed` with `expire` 10 s, every later one a 503 page.
-    TokenOnceThenDown,
-    /// The first token request gets `t-fixed` with `expire` 20 s; every later one hangs.
-    TokenOnceThenHang,
 }
 
 /// A minimal Feishu-speaking upstream that records what it receives, for what the simulation
 /// cannot show (exact forwarded headers and bytes) or must not do (hang forever).
-pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
+pub(crate) async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
     use axum::extract::{Request, State};
     use axum::routing::post;
     let seen = Arc::new(Mutex::new(Seen::default()));
     let token = move |State(seen): State<Arc<Mutex<Seen>>>| async move {
-        let n = {
-            let mut seen = seen.lock().unwrap();
-            seen.token_requests += 1;
-            seen.token_requests
-        };
-        if script == Script::TokenOnceThenHang {
-            if n > 1 {
-                std::future::pending::<()>().await;
-            }
-            return (
-                axum::http::StatusCode::OK,
-                r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":20}"#,
-            );
-        }
-        if script == Script::TokenOnceThenDown {
-            return if n == 1 {
-                (
-                    axum::http::StatusCode::OK,
-                    r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":10}"#,
-                )
-            } else {
-                (
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "Service Unavailable",
-                )
-            };
-        }
+        seen.lock().unwrap().token_requests += 1;
         if script == Script::TokenRateLimited {
             return (
                 axum::http::StatusCode::TOO_MANY_REQUESTS,
@@ -240,7 +224,7 @@ pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
         let pq = parts.uri.path_and_query().unwrap().to_string();
         seen.lock().unwrap().queries.push((parts.headers, pq, body));
         match script {
-            Script::Ok | Script::TokenOnceThenDown | Script::TokenOnceThenHang => (
+            Script::Ok => (
                 axum::http::StatusCode::OK,
                 r#"{"code":0,"msg":"success","data":{"user_allowed_remedys":[]}}"#,
             ),
@@ -267,7 +251,7 @@ pub async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen>>) {
 
 /// A relay on real-Feishu settings (app `cli_x`) in front of a [`scripted_upstream`]; `adjust`
 /// may change its configuration first (a shorter timeout, say).
-pub async fn scripted_relay(
+pub(crate) async fn scripted_relay(
     script: Script,
     adjust: impl FnOnce(&mut Config),
 ) -> (RunningRelay, Arc<Mutex<Seen>>) {
@@ -278,7 +262,7 @@ pub async fn scripted_relay(
 }
 
 /// A loopback port with nothing listening on it.
-pub async fn closed_port() -> SocketAddr {
+pub(crate) async fn closed_port() -> SocketAddr {
     let listener = TcpListener::bind(LOOPBACK_ANY).await.unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);

@@ -1,5 +1,6 @@
-//! Replies in Feishu's wire format: the relay's own refusals are built here from the core's
-//! catalogue, so a browser (or an SDK) decodes one format whoever answered.
+//! Feishu's wire format as both servers here speak it, the relay's route and the simulation: error
+//! envelopes, the relay's own refusals (built from the core's catalogue, so a browser or an SDK
+//! decodes one format whoever answered), a reply's `code`, and a request's query parameters.
 
 use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -73,6 +74,17 @@ pub fn relay_error_with(
     response
 }
 
+/// The relay's own rate-limit refusal (98000429, HTTP 429) with Feishu's gateway headers, so a
+/// client retries as after Feishu's own 429: `x-ogw-ratelimit-limit` (the relay's limit per
+/// second) and `x-ogw-ratelimit-reset` (whole seconds to wait).
+pub fn relay_rate_limited(limit: u32, reset_secs: u64, log_id: &LogId) -> Response {
+    let mut response = relay_error(catalogue::RELAY_RATE_LIMITED, log_id);
+    let headers = response.headers_mut();
+    headers.insert(header::RATELIMIT_LIMIT, HeaderValue::from(limit));
+    headers.insert(header::RATELIMIT_RESET, HeaderValue::from(reset_secs));
+    response
+}
+
 /// A validation refusal as Feishu words it: code 1220001, HTTP 400, `msg` naming the field, and the
 /// field in `error.field_violations` (the browser shows it).
 pub fn invalid_param(err: &ValidationError, log_id: &LogId) -> Response {
@@ -102,6 +114,13 @@ pub fn reply_code(body: &[u8]) -> Option<i64> {
         .map(|c| c.code)
 }
 
+/// The first value of `name` in a query string, percent-decoded.
+pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +147,15 @@ mod tests {
         let env = feishu_remedy::decode::parse_envelope(body.as_bytes()).unwrap();
         assert_eq!(env.code, catalogue::RELAY_NOT_FOUND);
         assert_eq!(env.error.unwrap().log_id.as_deref(), Some("L1"));
+    }
+
+    #[test]
+    fn query_params_are_decoded() {
+        assert_eq!(
+            query_param(Some("a=1&employee_type=employee%5Fid"), "employee_type").as_deref(),
+            Some("employee_id")
+        );
+        assert_eq!(query_param(Some("x=1"), "employee_type"), None);
+        assert_eq!(query_param(None, "employee_type"), None);
     }
 }
