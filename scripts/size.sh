@@ -8,13 +8,18 @@
 # does NOT meet yet; CEILING is a regression guard at today's size (39,874 bytes, rounded up to the
 # next KB, plus 1 KB), so the package
 # cannot silently grow while the work to reach the goal is open. Issue 13's entry (the module loads
-# on first use; a .wasm that does not load is a RemedyError) added 462 bytes: 40,336, still under it. Lower CEILING as the size drops;
+# on first use; a .wasm that does not load is a RemedyError) added 462 bytes: 40,336, still under it.
+# Raised by 3,888 bytes, each measured with build-pkg.sh + this script on one base (42,334 bytes
+# with the sign-in codes, 40,664 without): issue 13 item 5's checks (hostless relay URLs, unreadable
+# headers Maps, configure's range options, the reply size in UTF-8 bytes) 1,182; issue 11's module
+# (currentUser, the token option, signInUrl, GET requests) 2,706; the 1,670 of Feishu's sign-in
+# codes, which the wasm no longer links, not counted back in. Lower CEILING as the size drops;
 # never raise it without saying why in the commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GOAL_GZIP_BYTES=$((24 * 1024))
-CEILING_GZIP_BYTES=$((40 * 1024))
+CEILING_GZIP_BYTES=$((40 * 1024 + 3888))
 
 if [ ! -f pkg/feishu_remedy_bg.wasm ]; then
   echo "size: pkg/ is missing: run \`make pkg\` first" >&2
