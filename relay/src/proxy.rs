@@ -118,9 +118,9 @@ fn upstream_failure(err: &UpstreamError, log_id: &LogId) -> Response {
             catalogue::RELAY_TOKEN_REFUSED
         }
         UpstreamError::Timeout(_) => catalogue::RELAY_UPSTREAM_TIMEOUT,
-        UpstreamError::Token(_) | UpstreamError::Unreachable | UpstreamError::TooLarge => {
-            catalogue::RELAY_UPSTREAM_DOWN
-        }
+        // Asking again gets the same oversized reply: not retryable, unlike "unreachable".
+        UpstreamError::TooLarge => catalogue::RELAY_REPLY_TOO_LARGE,
+        UpstreamError::Token(_) | UpstreamError::Unreachable => catalogue::RELAY_UPSTREAM_DOWN,
     };
     let base = catalogue::find(code).map_or("relay error", |e| e.feishu_msg);
     // The cause's text comes from `TokenError`/`UpstreamError`, which never hold the secret.
