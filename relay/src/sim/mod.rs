@@ -1,5 +1,6 @@
 //! A simulation of Feishu: a real HTTP server on loopback speaking Feishu's wire format for the
-//! two endpoints the relay uses, answering from a deterministic dataset relative to today.
+//! two endpoints the relay uses and for Feishu's sign-in (authorize page, code exchange,
+//! `user_info`), answering from a deterministic dataset relative to today.
 //!
 //! The relay starts it in-process when no credentials are configured and talks to it through the
 //! same HTTP client and code path as to Feishu. `relay --sim-only` serves it alone.
@@ -117,6 +118,11 @@ impl SimHandle {
         self.state
             .stale_token_status
             .store(status, Ordering::Relaxed);
+    }
+
+    /// The sign-in endpoints (their counters; codes as `tt.requestAccess` would give them).
+    pub fn signin(&self) -> &signin::SigninSim {
+        &self.state.signin
     }
 
     /// The `/_sim/dataset` listing for today.
