@@ -247,13 +247,13 @@ impl Config {
         }
     }
 
-    /// This configuration with the sign-in mode `sign_in` (and the access that goes with it).
-    pub fn with_sign_in(mut self, sign_in: SignInChoice) -> Self {
+    /// Sets the sign-in mode (and the access that goes with it: [`Access::BySignIn`] for a
+    /// sign-in mode).
+    pub fn set_sign_in(&mut self, sign_in: SignInChoice) {
         if !matches!(sign_in, SignInChoice::Off) {
             self.access = Access::BySignIn;
         }
         self.sign_in = sign_in;
-        self
     }
 
     /// The access mode's name, for the start-up line: `open`, `bearer`, `feishu` or `token`.
