@@ -748,4 +748,181 @@ mod tests {
                 == 2
         );
     }
+
+    // Sign-in modes (issue 11).
+
+    const KEY32: &str = "a-session-master-key-of-32-bytes-or-more";
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    const REAL: &[(&str, &str)] = &[(ENV_APP_SECRET, "app-s3cr3t"), (ENV_SESSION_KEY, KEY32)];
+
+    fn feishu(c: Config) -> FeishuSignInChoice {
+        match c.sign_in {
+            SignInChoice::Feishu(f) => f,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn session_ttls() {
+        assert_eq!(parse_ttl("8h"), Ok(Duration::from_secs(8 * 3600)));
+        assert_eq!(parse_ttl("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_ttl("3600"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_ttl("1d"), Ok(Duration::from_secs(86_400)));
+        for bad in [
+            "",
+            "h",
+            "8x",
+            "-1h",
+            "59s",
+            "31d",
+            "99999999999999999999d",
+            "1.5h",
+        ] {
+            assert!(parse_ttl(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(cli(&[]).session_ttl, DEFAULT_TTL);
+    }
+
+    #[test]
+    fn feishu_mode_needs_a_session_key_except_on_the_simulation() {
+        let real = ["--access", "feishu", "--feishu-app-id", "cli_x"];
+        let no_key = |k: &str| (k == ENV_APP_SECRET).then(|| "app-s3cr3t".to_owned());
+        let err = Config::from_cli(&cli(&real), no_key)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(ENV_SESSION_KEY), "{err}");
+        let short = |k: &str| match k {
+            ENV_APP_SECRET => Some("app-s3cr3t".to_owned()),
+            ENV_SESSION_KEY => Some("short-k3y".to_owned()),
+            _ => None,
+        };
+        let err = Config::from_cli(&cli(&real), short)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("at least 32 bytes") && !err.contains("short-k3y"),
+            "{err}"
+        );
+        let c = Config::from_cli(&cli(&real), env_of(REAL)).unwrap();
+        assert!(matches!(c.access, Access::BySignIn));
+        assert_eq!(c.access_name(), "feishu");
+        let f = feishu(c);
+        assert!(!f.key_generated && f.admins.is_empty());
+        assert_eq!(f.accounts_url.as_deref(), Some(DEFAULT_ACCOUNTS_URL));
+        assert_eq!(f.ttl, DEFAULT_TTL);
+        let sim = feishu(Config::from_cli(&cli(&["--access", "feishu"]), no_env).unwrap());
+        assert!(sim.key_generated);
+        assert_eq!(sim.accounts_url, None, "the simulation's own");
+        assert!(
+            sim.admins.contains(Some(DEMO_ADMINS)),
+            "HR is the demo's admin"
+        );
+        let none = cli(&["--access", "feishu", "--admins", ""]);
+        assert!(feishu(Config::from_cli(&none, no_env).unwrap())
+            .admins
+            .is_empty());
+    }
+
+    #[test]
+    fn feishu_mode_urls() {
+        let with = |args: &[&str]| {
+            let mut all = vec!["--access", "feishu", "--feishu-app-id", "cli_x"];
+            all.extend_from_slice(args);
+            Config::from_cli(&cli(&all), env_of(REAL))
+        };
+        let err = with(&["--listen", "0.0.0.0:8787"]).unwrap_err().to_string();
+        assert!(err.contains("--public-url"), "{err}");
+        let c = with(&[
+            "--listen",
+            "0.0.0.0:8787",
+            "--public-url",
+            "https://r.example.com/",
+        ]);
+        assert_eq!(
+            feishu(c.unwrap()).public_url.as_deref(),
+            Some("https://r.example.com")
+        );
+        let err = with(&["--public-url", "http://r.example.com"]).unwrap_err();
+        assert!(err.to_string().contains("https://"), "{err}");
+        assert!(with(&["--public-url", "http://127.0.0.1:9000"]).is_ok());
+        assert!(with(&["--public-url", "https://r.example.com/?x"]).is_err());
+        let lark = with(&["--feishu-accounts-url", "https://accounts.larksuite.com"]).unwrap();
+        assert_eq!(
+            feishu(lark).accounts_url.as_deref(),
+            Some("https://accounts.larksuite.com")
+        );
+        let on_sim = cli(&[
+            "--access",
+            "feishu",
+            "--feishu-accounts-url",
+            "https://a.example",
+        ]);
+        assert!(Config::from_cli(&on_sim, no_env).is_err());
+        let err = with(&["--cors-origin", "*"]).unwrap_err().to_string();
+        assert!(err.contains("session cookie"), "{err}");
+        assert!(with(&["--cors-origin", "https://hr.example.com"]).is_ok());
+    }
+
+    #[test]
+    fn token_mode_takes_exactly_one_key() {
+        let hs = |k: &str| (k == ENV_TOKEN_KEY).then(|| "t".repeat(32));
+        let c = Config::from_cli(&cli(&["--access", "token"]), hs).unwrap();
+        assert_eq!(c.access_name(), "token");
+        let SignInChoice::Token(t) = c.sign_in else {
+            panic!()
+        };
+        assert_eq!(t.verifier.algorithm(), jsonwebtoken::Algorithm::HS256);
+        let err = Config::from_cli(&cli(&["--access", "token"]), no_env).unwrap_err();
+        assert!(err.to_string().contains(ENV_TOKEN_KEY), "{err}");
+        let short = |k: &str| (k == ENV_TOKEN_KEY).then(|| "tiny-k3y".to_owned());
+        let err = Config::from_cli(&cli(&["--access", "token"]), short).unwrap_err();
+        assert!(!err.to_string().contains("tiny-k3y"), "{err}");
+        let both = cli(&[
+            "--access",
+            "token",
+            "--token-public-key",
+            "/nonexistent.pem",
+        ]);
+        let err = Config::from_cli(&both, hs).unwrap_err().to_string();
+        assert!(err.contains("not both"), "{err}");
+        let err = Config::from_cli(&both, no_env).unwrap_err().to_string();
+        assert!(err.contains("/nonexistent.pem"), "{err}");
+        let blank = cli(&["--access", "token", "--token-audience", " "]);
+        assert!(Config::from_cli(&blank, hs).is_err());
+    }
+
+    #[test]
+    fn a_mode_s_settings_without_the_mode_are_refused() {
+        let key = |k: &str| (k == ENV_SESSION_KEY).then(|| KEY32.to_owned());
+        let err = Config::from_cli(&cli(&[]), key).unwrap_err().to_string();
+        assert!(
+            err.contains("--access feishu") && err.contains("open"),
+            "{err}"
+        );
+        assert!(!err.contains(KEY32));
+        let tk = |k: &str| (k == ENV_TOKEN_KEY).then(|| KEY32.to_owned());
+        assert!(Config::from_cli(&cli(&["--access", "feishu"]), tk).is_err());
+        let cases: [(&[&str], bool); 3] = [
+            (&["--public-url", "https://r.example.com"], false),
+            (&["--admins", "sim_hr"], false),
+            (
+                &["--access", "token", "--public-url", "https://r.example.com"],
+                true,
+            ),
+        ];
+        for (args, with_token_key) in cases {
+            let env = |k: &str| tk(k).filter(|_| with_token_key);
+            let err = Config::from_cli(&cli(args), env).unwrap_err().to_string();
+            assert!(err.contains("applies only to"), "{args:?}: {err}");
+        }
+    }
 }
