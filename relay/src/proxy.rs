@@ -63,7 +63,8 @@ async fn checked_query(
     if let Some(code) = state.access.refusal(req.headers()) {
         return Err(relay_error(code, log_id));
     }
-    let caller = permit::identify(&state.sign_in, req.headers(), SystemTime::now(), log_id)?;
+    let caller = permit::identify(&state.sign_in, req.headers(), SystemTime::now(), log_id)
+        .map_err(|refused| refused.response(log_id))?;
     // Requiring JSON also means a cross-origin page cannot send this as a CORS "simple" request:
     // the browser must ask (preflight) first, and only allowed origins get a yes.
     if !is_json(req.headers()) {
@@ -80,7 +81,8 @@ async fn checked_query(
     let query = validate::wire_query(employee_type.as_deref(), &body)
         .map_err(|e| invalid_param(&e, log_id))?;
     let requested = Requested::One(query.user_id.as_str());
-    permit::permit(&caller, query.employee_type, requested, log_id)?;
+    permit::permit(&caller, query.employee_type, requested, log_id)
+        .map_err(|refused| refused.response(log_id))?;
     Ok(query)
 }
 

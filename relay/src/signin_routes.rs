@@ -240,7 +240,7 @@ async fn me(
     match permit::identify(&state.sign_in, &headers, SystemTime::now(), &log_id) {
         Ok(Caller::Person(identity)) => no_store(json_reply(&me_json(&identity))),
         Ok(Caller::Anonymous) => not_here(&log_id),
-        Err(refusal) => no_store(refusal),
+        Err(refused) => no_store(refused.response(&log_id)),
     }
 }
 

@@ -92,8 +92,11 @@ async fn open_access_on_a_public_address_is_refused_at_start() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
 }
 
+/// An environment variable given to the binary.
+type Setting = (&'static str, &'static str);
+
 /// Runs the binary with `env` and `args` to its refusal: exit 2 and stderr.
-async fn refused(env: &[(&str, &str)], args: &[&str]) -> String {
+async fn refused(env: &[Setting], args: &[&str]) -> String {
     let mut cmd = relay_command(args);
     cmd.envs(env.iter().copied());
     let out = cmd.output().await.unwrap();
@@ -137,7 +140,7 @@ async fn sign_in_settings_that_cannot_work_are_refused_at_start() {
     let token = [("RELAY_ACCESS", "token")];
     let feishu = [("RELAY_ACCESS", "feishu")];
     let local = ["--listen", "127.0.0.1:0"];
-    let cases: [(&[(&str, &str)], &[&str], &str); 6] = [
+    let cases: [(&[Setting], &[&str], &str); 6] = [
         (&real, &[], "RELAY_SESSION_KEY"),
         (&short, &[], "at least 32 bytes"),
         (&open_with_key, &local, "--access feishu"),

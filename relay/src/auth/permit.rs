@@ -5,7 +5,7 @@
 //!
 //! A route calls [`identify`] before reading the body and [`permit`] once it has validated it:
 //! `Requested::One` for the attendance query's `user_id`, `Requested::Many` for a list of
-//! `user_ids`.
+//! `user_ids`; a [`Refused`] becomes its reply with [`Refused::response`].
 
 use std::time::SystemTime;
 
@@ -23,13 +23,35 @@ use crate::wire::{relay_error, sign_in_required};
 /// Log target of the refusals.
 pub const LOG_TARGET: &str = "relay::auth";
 
-/// Who is asking, or the 401 to send (with where to sign in, in feishu mode).
+/// Why the rule refused a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// 401 `RELAY_SIGN_IN_REQUIRED`: no valid session or token; in feishu mode, where to sign in.
+    SignInRequired {
+        /// `{public}/auth/login` in feishu mode.
+        login_url: Option<String>,
+    },
+    /// 403 `RELAY_NOT_YOUR_OWN`: someone else's punches, and the caller is not an admin.
+    NotYourOwn,
+}
+
+impl Refused {
+    /// The reply, in Feishu's format.
+    pub fn response(&self, log_id: &LogId) -> Response {
+        match self {
+            Refused::SignInRequired { login_url } => sign_in_required(log_id, login_url.as_deref()),
+            Refused::NotYourOwn => relay_error(catalogue::RELAY_NOT_YOUR_OWN, log_id),
+        }
+    }
+}
+
+/// Who is asking, or the 401 (with where to sign in, in feishu mode). `log_id` is for the log.
 pub fn identify(
     sign_in: &SignIn,
     headers: &HeaderMap,
     now: SystemTime,
     log_id: &LogId,
-) -> Result<Caller, Response> {
+) -> Result<Caller, Refused> {
     sign_in.identify(headers, now).map_err(|why| {
         match why {
             // A cookie that is not ours is worth a warning; a missing or lapsed one is routine.
@@ -40,17 +62,20 @@ pub fn identify(
                 tracing::info!(target: LOG_TARGET, request_id = %log_id, cause = %why, "refused: not signed in");
             }
         }
-        sign_in_required(log_id, sign_in.login_url().as_deref())
+        Refused::SignInRequired {
+            login_url: sign_in.login_url(),
+        }
     })
 }
 
-/// Whether `caller` may ask about `requested` under `employee_type`, or the 403 to send.
+/// Whether `caller` may ask about `requested` under `employee_type`, or the 403. `log_id` is for
+/// the log.
 pub fn permit(
     caller: &Caller,
     employee_type: EmployeeType,
     requested: Requested<'_>,
     log_id: &LogId,
-) -> Result<(), Response> {
+) -> Result<(), Refused> {
     let Caller::Person(identity) = caller else {
         return Ok(());
     };
@@ -64,7 +89,7 @@ pub fn permit(
                 employee_type = employee_type.as_str(),
                 "refused: not the caller's own punches"
             );
-            Err(relay_error(catalogue::RELAY_NOT_YOUR_OWN, log_id))
+            Err(Refused::NotYourOwn)
         }
     }
 }
@@ -77,7 +102,7 @@ pub fn check(
     requested: Requested<'_>,
     now: SystemTime,
     log_id: &LogId,
-) -> Result<(), Response> {
+) -> Result<(), Refused> {
     let caller = identify(sign_in, headers, now, log_id)?;
     permit(&caller, employee_type, requested, log_id)
 }
