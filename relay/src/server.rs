@@ -327,7 +327,10 @@ fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Router {
             post(proxy::forward).fallback(proxy::method_not_allowed),
         )
         .route(HEALTH_PATH, get(healthz))
-        .merge(signin_routes::routes(&state.sign_in));
+        .merge(signin_routes::routes(
+            &state.sign_in,
+            state.upstream.timeout(),
+        ));
     if state.sim.is_some() {
         router = router.route(DATASET_PATH, get(dataset));
     }

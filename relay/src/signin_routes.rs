@@ -8,7 +8,7 @@
 //! in query strings, cookies and bodies that are never logged (the access log has the path only).
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -39,23 +39,40 @@ use crate::wire::{feishu_error, json_reply, query_param, relay_error, relay_erro
 /// no `user_id` (the callback explains it on its page instead).
 const APP_LACKS_SCOPE: i64 = 99_991_672;
 
-/// The routes of the configured sign-in mode, to merge into the relay's router.
-pub fn routes(sign_in: &SignIn) -> Router<Arc<AppState>> {
-    let router = Router::new();
+/// What the feishu-mode handlers share.
+struct Feishu {
+    sign_in: Arc<FeishuSignIn>,
+    /// How long a `POST /auth/code` body may take to arrive (`--upstream-timeout-ms`).
+    body_timeout: Duration,
+}
+
+/// The routes of the configured sign-in mode, to merge into the relay's router. `body_timeout`
+/// bounds how long a request body may take to arrive.
+pub fn routes(sign_in: &SignIn, body_timeout: Duration) -> Router<Arc<AppState>> {
     match sign_in {
-        SignIn::Off => router,
-        SignIn::Token(_) => router.route(ME_PATH, only("GET", get(me))),
-        SignIn::Feishu(_) => router
-            .route(LOGIN_PATH, only("GET", get(login)))
-            .route(CALLBACK_PATH, only("GET", get(callback)))
-            .route(CODE_PATH, only("POST", post(code)))
-            .route(ME_PATH, only("GET", get(me)))
-            .route(LOGOUT_PATH, only("POST", post(logout))),
+        SignIn::Off => Router::new(),
+        SignIn::Token(_) => Router::new().route(ME_PATH, only("GET", get(me))),
+        SignIn::Feishu(sign_in) => {
+            let feishu = Arc::new(Feishu {
+                sign_in: sign_in.clone(),
+                body_timeout,
+            });
+            Router::new()
+                .route(LOGIN_PATH, only("GET", get(login)))
+                .route(CALLBACK_PATH, only("GET", get(callback)))
+                .route(CODE_PATH, only("POST", post(code)))
+                .route(LOGOUT_PATH, only("POST", post(logout)))
+                .with_state(feishu)
+                .route(ME_PATH, only("GET", get(me)))
+        }
     }
 }
 
 /// `route` with any other method answered 405 in Feishu's format, with `Allow`.
-fn only(allow: &'static str, route: MethodRouter<Arc<AppState>>) -> MethodRouter<Arc<AppState>> {
+fn only<S: Clone + Send + Sync + 'static>(
+    allow: &'static str,
+    route: MethodRouter<S>,
+) -> MethodRouter<S> {
     route.fallback(move |Extension(log_id): Extension<LogId>| async move {
         let mut response = relay_error(catalogue::RELAY_METHOD, &log_id);
         response
@@ -65,28 +82,14 @@ fn only(allow: &'static str, route: MethodRouter<Arc<AppState>>) -> MethodRouter
     })
 }
 
-fn feishu(state: &AppState) -> Option<&Arc<FeishuSignIn>> {
-    match &state.sign_in {
-        SignIn::Feishu(f) => Some(f),
-        SignIn::Off | SignIn::Token(_) => None,
-    }
-}
-
-/// The routes exist only in their mode, so this is never met; answered as a missing route anyway.
-fn not_here(log_id: &LogId) -> Response {
-    relay_error(catalogue::RELAY_NOT_FOUND, log_id)
-}
-
 /// `GET /auth/login?return_to=PATH`: 302 to Feishu's authorize page, with a fresh state and PKCE
 /// challenge kept in the login cookie.
 async fn login(
-    State(state): State<Arc<AppState>>,
+    State(feishu): State<Arc<Feishu>>,
     Extension(log_id): Extension<LogId>,
     req: Request,
 ) -> Response {
-    let Some(f) = feishu(&state) else {
-        return not_here(&log_id);
-    };
+    let f = &feishu.sign_in;
     let return_to = query_param(req.uri().query(), "return_to");
     let Ok(pending) = PendingLogin::start(return_to.as_deref(), SystemTime::now()) else {
         tracing::error!(target: LOG_TARGET, request_id = %log_id, "sign-in not started: no random bytes");
@@ -108,13 +111,11 @@ async fn login(
 /// reads who it is, sets the session and goes back to `return_to`. Every failure ends on the page
 /// of [`crate::auth::pages`]; the login cookie is cleared either way (one try per sign-in).
 async fn callback(
-    State(state): State<Arc<AppState>>,
+    State(feishu): State<Arc<Feishu>>,
     Extension(log_id): Extension<LogId>,
     req: Request,
 ) -> Response {
-    let Some(f) = feishu(&state) else {
-        return not_here(&log_id);
-    };
+    let f = &feishu.sign_in;
     let now = SystemTime::now();
     let mut response = match finish_sign_in(f, req.uri().query(), req.headers(), now).await {
         Ok((identity, return_to)) => {
@@ -176,18 +177,16 @@ struct CodeBody {
 /// `POST /auth/code` `{"code":"…"}`: a code from `tt.requestAccess`, exchanged without
 /// `redirect_uri`; the session cookie and who it is, or Feishu's error in Feishu's format.
 async fn code(
-    State(state): State<Arc<AppState>>,
+    State(feishu): State<Arc<Feishu>>,
     Extension(log_id): Extension<LogId>,
     req: Request,
 ) -> Response {
-    let Some(f) = feishu(&state) else {
-        return not_here(&log_id);
-    };
+    let f = &feishu.sign_in;
     // JSON only: a cross-site form cannot send it, and a cross-origin page must pass a preflight.
     if !is_json(req.headers()) {
         return relay_error(catalogue::RELAY_CONTENT_TYPE, &log_id);
     }
-    let code = match read_code(&state, req.into_body(), &log_id).await {
+    let code = match read_code(feishu.body_timeout, req.into_body(), &log_id).await {
         Ok(code) => code,
         Err(refusal) => return refusal,
     };
@@ -213,8 +212,8 @@ async fn code(
 }
 
 /// The body's `code`, or the refusal (too large, too slow, not `{"code":"…"}`).
-async fn read_code(state: &AppState, body: Body, log_id: &LogId) -> Result<Secret, Response> {
-    let bytes = tokio::time::timeout(state.upstream.timeout(), read_body(body, log_id))
+async fn read_code(timeout: Duration, body: Body, log_id: &LogId) -> Result<Secret, Response> {
+    let bytes = tokio::time::timeout(timeout, read_body(body, log_id))
         .await
         .map_err(|_| relay_error(catalogue::RELAY_REQUEST_TIMEOUT, log_id))??;
     serde_json::from_slice::<CodeBody>(&bytes)
@@ -239,21 +238,16 @@ async fn me(
 ) -> Response {
     match permit::identify(&state.sign_in, &headers, SystemTime::now(), &log_id) {
         Ok(Caller::Person(identity)) => no_store(json_reply(&me_json(&identity))),
-        Ok(Caller::Anonymous) => not_here(&log_id),
+        // Not routed without a sign-in mode; answered as the missing route it would be.
+        Ok(Caller::Anonymous) => relay_error(catalogue::RELAY_NOT_FOUND, &log_id),
         Err(refused) => no_store(refused.response(&log_id)),
     }
 }
 
 /// `POST /auth/logout`: the session cookie cleared; 204.
-async fn logout(
-    State(state): State<Arc<AppState>>,
-    Extension(log_id): Extension<LogId>,
-) -> Response {
-    let Some(f) = feishu(&state) else {
-        return not_here(&log_id);
-    };
+async fn logout(State(feishu): State<Arc<Feishu>>) -> Response {
     let mut response = no_store(StatusCode::NO_CONTENT.into_response());
-    set_cookie(&mut response, &f.sessions.clear());
+    set_cookie(&mut response, &feishu.sign_in.sessions.clear());
     response
 }
 

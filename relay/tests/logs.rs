@@ -21,7 +21,7 @@ use relay::auth::jwt::{TokenVerifier, DEFAULT_AUDIENCE};
 use relay::auth::login::LoginCookies;
 use relay::config::TokenChoice;
 use relay::secret::Secret;
-use relay::sim::{SimConfig, SIM_APP_ID, SIM_APP_SECRET};
+use relay::sim::{SimConfig, SIM_APP_SECRET};
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -194,20 +194,9 @@ async fn sign_in_run() -> Vec<String> {
     secrets.push(param(&callback, "code").unwrap());
     assert_eq!(browser.get(&callback).await.status, 302);
     secrets.push(browser.jar["feishu_remedy_session"].clone());
-    assert_eq!(
-        browser
-            .query(&base, "employee_id", "abd754f7", date)
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        browser
-            .query(&base, "employee_id", "sim_hr", date)
-            .await
-            .status,
-        403
-    );
+    let own = browser.query(&base, "employee_id", "abd754f7", date).await;
+    let other = browser.query(&base, "employee_id", "sim_hr", date).await;
+    assert_eq!((own.status, other.status), (200, 403));
     // The code again (spent), a failed sign-in, a forged cookie.
     assert!(Browser::new().get(&callback).await.status >= 400);
     assert!(
@@ -225,12 +214,7 @@ async fn sign_in_run() -> Vec<String> {
     secrets.push(forged.jar["feishu_remedy_session"].clone());
     assert_eq!(forged.get(&format!("{base}/auth/me")).await.status, 401);
     // The in-client path, twice with the same code.
-    let code = relay
-        .sim()
-        .unwrap()
-        .signin()
-        .issue_in_client_code(SIM_APP_ID, "sim_hr")
-        .unwrap();
+    let code = in_client_code(&relay, "sim_hr");
     let body = format!(r#"{{"code":"{code}"}}"#);
     let url = format!("{base}/auth/code");
     let mut hr = Browser::new();

@@ -336,8 +336,7 @@ async fn a_code_used_twice_is_refused_by_feishu_and_explained() {
     assert_eq!(relay.sim().unwrap().signin().code_exchanges(), 2);
 
     // The in-client path: the same code posted twice.
-    let sim = relay.sim().unwrap().signin();
-    let code = sim.issue_in_client_code(SIM_APP_ID, "abd754f7").unwrap();
+    let code = in_client_code(&relay, "abd754f7");
     let body = format!(r#"{{"code":"{code}"}}"#);
     let first = Browser::new()
         .post(&format!("{base}/auth/code"), "application/json", &body)
@@ -403,12 +402,7 @@ async fn the_in_client_code_signs_in_without_a_redirect() {
     let relay = feishu_relay(MASTER, |_| {}).await;
     let base = relay.url();
     let url = format!("{base}/auth/code");
-    let code = relay
-        .sim()
-        .unwrap()
-        .signin()
-        .issue_in_client_code(SIM_APP_ID, "sim_hr")
-        .unwrap();
+    let code = in_client_code(&relay, "sim_hr");
     let mut browser = Browser::new();
     let reply = browser
         .post(&url, "application/json", &format!(r#"{{"code":"{code}"}}"#))
@@ -437,12 +431,7 @@ async fn the_in_client_code_signs_in_without_a_redirect() {
         .await;
     assert_eq!(r.code(), catalogue::SIGNIN_CODE_NOT_FOUND);
     // The missing-permission account: Feishu's "app lacks the scope" naming it.
-    let code = relay
-        .sim()
-        .unwrap()
-        .signin()
-        .issue_in_client_code(SIM_APP_ID, "sim_no_user_id")
-        .unwrap();
+    let code = in_client_code(&relay, "sim_no_user_id");
     let r = Browser::new()
         .post(&url, "application/json", &format!(r#"{{"code":"{code}"}}"#))
         .await;

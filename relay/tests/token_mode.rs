@@ -95,24 +95,16 @@ fn assert_401(reply: &Reply, what: &str) {
     assert_eq!(reply.header("www-authenticate"), Some("Bearer"), "{what}");
 }
 
-fn pem(label: &str, der: &[u8]) -> String {
-    let b64 = STANDARD.encode(der);
-    let lines: Vec<&str> = b64
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!(
-        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
-        lines.join("\n")
-    )
-}
-
-/// A fresh RSA key pair: (private PEM, public PEM).
+/// A fresh RSA key pair in PEM, (private, public), the base64 on one line (PEM readers take it).
 fn rsa() -> (String, String) {
+    use aws_lc_rs::encoding::{Pkcs8V1Der, PublicKeyX509Der};
+    let pem = |label: &str, der: &[u8]| {
+        let b64 = STANDARD.encode(der);
+        format!("-----BEGIN {label}-----\n{b64}\n-----END {label}-----\n")
+    };
     let kp = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
-    let private: aws_lc_rs::encoding::Pkcs8V1Der = kp.as_der().unwrap();
-    let public: aws_lc_rs::encoding::PublicKeyX509Der = kp.public_key().as_der().unwrap();
+    let private: Pkcs8V1Der = kp.as_der().unwrap();
+    let public: PublicKeyX509Der = kp.public_key().as_der().unwrap();
     (
         pem("PRIVATE KEY", private.as_ref()),
         pem("PUBLIC KEY", public.as_ref()),

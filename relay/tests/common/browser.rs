@@ -154,3 +154,11 @@ pub(crate) fn param(url: &str, name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
 }
+
+/// A code for `sim_user` as `tt.requestAccess` gives it inside the Feishu client, from `relay`'s
+/// simulation.
+pub(crate) fn in_client_code(relay: &RunningRelay, sim_user: &str) -> String {
+    let sim = relay.sim().unwrap().signin();
+    sim.issue_in_client_code(relay::sim::SIM_APP_ID, sim_user)
+        .unwrap()
+}
