@@ -45,8 +45,11 @@ app_secret=sim_secret_not_for_production
 start_relay --sim-only --sim-rate-limit 0
 sim=$RELAY_URL
 
-# A) the relay in front of it, as in production (real-Feishu mode, base URL = the simulation).
-start_relay FEISHU_APP_ID="$app_id" FEISHU_APP_SECRET="$app_secret" FEISHU_BASE_URL="$sim"
+# A) the relay in front of it, as in production (real-Feishu mode, base URL = the simulation),
+# but as a plain proxy like nginx: no limiter (the simulation has no limit either) and no
+# coalescing (wrk repeats one request, which coalescing would answer without going upstream).
+start_relay FEISHU_APP_ID="$app_id" FEISHU_APP_SECRET="$app_secret" FEISHU_BASE_URL="$sim" \
+  --feishu-rate-limit 0 --no-coalesce
 relay=$RELAY_URL
 relay_pid=$RELAY_PID
 

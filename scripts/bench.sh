@@ -19,7 +19,7 @@ cp tests/bench/bench.html "$site/"
 
 build_relay
 page_port=$(free_port)
-start_relay --cors-origin "http://127.0.0.1:${page_port}" --sim-rate-limit 0
+start_relay --cors-origin "http://127.0.0.1:${page_port}" --sim-rate-limit 0 --feishu-rate-limit 0
 SITE_DIR="$site" RELAY_URL="$RELAY_URL" PAGE_PORT="$page_port" node tests/bench/bench.mjs
 # PROFILE=1: also where a call's time goes (Chromium's CPU profiler), for finding the next cost.
 if [ "${PROFILE:-0}" = 1 ]; then

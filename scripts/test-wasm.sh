@@ -14,7 +14,7 @@ down_port=$(free_port) # found free and left closed: "a relay that is down"
 
 # No rate limit: the tests pace nothing, and rate limiting has its own deterministic cases
 # (sim_429_once, sim_rate_limited).
-start_relay --cors-origin "http://127.0.0.1:${page_port}" --sim-rate-limit 0
+start_relay --cors-origin "http://127.0.0.1:${page_port}" --sim-rate-limit 0 --feishu-rate-limit 0
 relay_url=$RELAY_URL
 echo "test-wasm: relay on ${relay_url}, test page on http://127.0.0.1:${page_port}"
 

@@ -210,6 +210,38 @@ pub fn http_date_secs(text: &str) -> Option<i64> {
     Some(date.days_since_epoch() * 86_400 + secs_of_day)
 }
 
+/// Seconds China time (Feishu's: its days turn at midnight in Beijing) is ahead of UTC; China
+/// has no daylight saving time.
+pub const CHINA_OFFSET_SECS: i64 = 8 * 3600;
+
+/// The China date and the seconds since its midnight at a Unix time (`None` outside the years
+/// 1000 to 9999, which no real clock or punch reaches).
+pub fn china_at(unix_secs: i64) -> Option<(RemedyDate, u32)> {
+    let local = unix_secs.checked_add(CHINA_OFFSET_SECS)?;
+    let date = RemedyDate::from_days_since_epoch(local.div_euclid(86_400))?;
+    Some((date, local.rem_euclid(86_400) as u32))
+}
+
+/// The China wall-clock time of a Unix time written `HH:MM` (`09:12`), as a page shows a punch.
+/// Feishu sends punch and shift times as Unix seconds in decimal strings; anything else is `None`.
+pub fn china_clock(unix_secs_text: &str) -> Option<String> {
+    let secs = i64::try_from(crate::text::unsigned(unix_secs_text)?).ok()?;
+    let (_, of_day) = china_at(secs)?;
+    let (h, m) = (of_day / 3600, of_day / 60 % 60);
+    let digit = |n: u32| char::from(b'0' + n as u8);
+    Some(
+        [
+            digit(h / 10),
+            digit(h % 10),
+            ':',
+            digit(m / 10),
+            digit(m % 10),
+        ]
+        .iter()
+        .collect(),
+    )
+}
+
 /// Two ASCII digits as a number.
 fn two_digits(tens: u8, ones: u8) -> Option<u32> {
     digits(&[tens, ones])
@@ -246,6 +278,26 @@ mod tests {
             "Sun, +6 Nov 1994 08:49:37 GMT",
         ] {
             assert_eq!(http_date_secs(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn china_time_is_utc_plus_8() {
+        // 2026-11-23T15:59:59Z is 23:59:59 in Beijing; one second later it is the 24th there.
+        let before = 1_795_449_599;
+        let (day, secs) = china_at(before).unwrap();
+        assert_eq!((day.yyyymmdd(), secs), (20261123, 86_399));
+        let (day, secs) = china_at(before + 1).unwrap();
+        assert_eq!((day.yyyymmdd(), secs), (20261124, 0));
+        assert_eq!(china_at(i64::MAX), None);
+        assert_eq!(china_at(-1_000_000_000_000), None);
+        // Feishu's example shift: 2021-01-04 09:00 and 18:00 in Beijing.
+        assert_eq!(china_clock("1609722000").as_deref(), Some("09:00"));
+        assert_eq!(china_clock("1609754400").as_deref(), Some("18:00"));
+        assert_eq!(china_clock("1609722720").as_deref(), Some("09:12"));
+        assert_eq!(china_clock("0").as_deref(), Some("08:00"));
+        for bad in ["", "-1", "1.5", " 1609722000", "99999999999999999999", "x"] {
+            assert_eq!(china_clock(bad), None, "{bad:?}");
         }
     }
 

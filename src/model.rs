@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 use crate::calendar::{is_punch_time, RemedyDate};
-use crate::text::{cat, decimal};
+use crate::text::{cat, decimal, push_json_string};
 
 /// Feishu's path for the endpoint; the relay serves the same path.
 pub const QUERY_PATH: &str =
@@ -96,14 +96,9 @@ impl RemedyQuery {
     /// control characters, so escaping `"` and `\` is all JSON requires.
     pub fn body_json(&self) -> String {
         let mut out = String::with_capacity(48 + self.user_id.as_str().len());
-        out.push_str("{\"user_id\":\"");
-        for c in self.user_id.as_str().chars() {
-            if c == '"' || c == '\\' {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        out.push_str("\",\"remedy_date\":");
+        out.push_str("{\"user_id\":");
+        push_json_string(&mut out, self.user_id.as_str());
+        out.push_str(",\"remedy_date\":");
         out.push_str(&decimal(i64::from(self.remedy_date.yyyymmdd())));
         out.push('}');
         out
@@ -191,7 +186,7 @@ mod opt_int {
     use super::IntVisitor;
     use serde::{Deserialize, Deserializer};
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         #[derive(Deserialize)]
         struct Wrap(#[serde(deserialize_with = "int")] i64);
         fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
@@ -307,12 +302,12 @@ pub struct AllowedRemedy {
     pub remedy_end_time: Option<PunchTime>,
 }
 
-/// `opt_int` for deserialising, plain `Option<i64>` for serialising.
-mod opt_int_serde {
-    pub(super) use super::opt_int::deserialize;
+/// `opt_int` for deserialising, plain `Option<i64>` for serialising (also the punch-results types').
+pub(crate) mod opt_int_serde {
+    pub(crate) use super::opt_int::deserialize;
     use serde::Serializer;
 
-    pub(super) fn serialize<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             Some(n) => s.serialize_i64(*n),
             None => s.serialize_none(),

@@ -12,6 +12,20 @@ pub(crate) fn cat(parts: &[&str]) -> String {
     out
 }
 
+/// `s` as a JSON string literal appended to `out`, for text that validation has cleared of control
+/// characters: escaping `"` and `\` is then all JSON requires. The request bodies are written by
+/// hand so that the browser bundle needs no JSON serialiser.
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
 /// `n` in decimal, exactly as `n.to_string()` writes it.
 #[inline(never)]
 pub(crate) fn decimal(n: i64) -> String {

@@ -6,6 +6,7 @@
 use crate::calendar::RemedyDate;
 use crate::errors::{Field, Problem};
 use crate::model::{exact_integer, EmployeeType, RemedyQuery, UserId};
+use crate::punch_results::{self, PunchFlags, PunchQuery, MAX_USER_IDS};
 use crate::text::{split_at_byte, unsigned};
 
 /// The error every check returns, also named here for the checks' callers (the relay names it
@@ -106,10 +107,15 @@ pub fn employee_type(v: &Loose) -> Checked<EmployeeType> {
 /// control characters. Not trimmed: an ID is sent exactly as given, so a stray space is refused
 /// rather than silently changed.
 pub fn user_id(v: &Loose) -> Checked<UserId> {
+    user_id_at(Field::UserId, v)
+}
+
+/// [`user_id`]'s rule for an id at `field` (an item of `data.user_ids`, say).
+fn user_id_at(field: Field, v: &Loose) -> Checked<UserId> {
     let Loose::Text(s) = v else {
-        return Err(missing_or_wrong(Field::UserId, v, "string"));
+        return Err(missing_or_wrong(field, v, "string"));
     };
-    let fail = |problem| Err(ValidationError::new(Field::UserId, problem));
+    let fail = |problem| Err(ValidationError::new(field, problem));
     // `trim().is_empty()`, without `trim`'s two-way searcher.
     if s.chars().all(char::is_whitespace) {
         return fail(Problem::Empty);
@@ -172,18 +178,150 @@ pub fn query(
 /// A request as it reaches the relay on Feishu's wire: the `employee_type` query parameter (already
 /// percent-decoded, `None` when absent) and the raw JSON body.
 pub fn wire_query(employee_type_param: Option<&str>, body: &[u8]) -> Checked<RemedyQuery> {
-    let et = employee_type_param.map_or(Loose::Missing, |s| Loose::Text(s.to_owned()));
-    let et = employee_type(&et)?;
-    let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| ValidationError::new(Field::Request, Problem::NotJson))?;
-    let obj = value
-        .as_object()
-        .ok_or(ValidationError::new(Field::Request, Problem::NotJsonObject))?;
+    let et = wire_employee_type(employee_type_param)?;
+    let obj = json_object(body)?;
     Ok(RemedyQuery {
         employee_type: et,
         user_id: user_id(&obj.get("user_id").into())?,
         remedy_date: date(Field::RemedyDate, &obj.get("remedy_date").into())?,
     })
+}
+
+/// The `employee_type` query parameter as it reaches the relay (`None` when absent).
+fn wire_employee_type(param: Option<&str>) -> Checked<EmployeeType> {
+    employee_type(&param.map_or(Loose::Missing, |s| Loose::Text(s.to_owned())))
+}
+
+/// A request body that must be a JSON object.
+fn json_object(body: &[u8]) -> Checked<serde_json::Map<String, serde_json::Value>> {
+    match serde_json::from_slice(body) {
+        Ok(serde_json::Value::Object(obj)) => Ok(obj),
+        Ok(_) => Err(ValidationError::new(Field::Request, Problem::NotJsonObject)),
+        Err(_) => Err(ValidationError::new(Field::Request, Problem::NotJson)),
+    }
+}
+
+/// A range of days, `from` (at `start`) to `to` (at `end`) inclusive: `to` not before `from`, and
+/// at most `max_days` days in all. The one rule for a range query and a punch-results query.
+pub fn span(
+    (start, from): (Field, RemedyDate),
+    (end, to): (Field, RemedyDate),
+    max_days: u32,
+) -> Checked<()> {
+    let days = from.days_until(to);
+    if days < 0 {
+        return Err(ValidationError::new(end, Problem::RangeReversed { start }));
+    }
+    if days >= i64::from(max_days) {
+        let problem = Problem::RangeTooLong {
+            max: max_days,
+            start,
+        };
+        return Err(ValidationError::new(end, problem));
+    }
+    Ok(())
+}
+
+/// The query flags of a punch-results request as they reach the relay, percent-decoded, `None`
+/// when absent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WirePunchFlags<'a> {
+    /// `ignore_invalid_users`.
+    pub ignore_invalid_users: Option<&'a str>,
+    /// `include_terminated_user`.
+    pub include_terminated_user: Option<&'a str>,
+}
+
+/// The values a boolean query flag may have.
+const BOOL_WORDS: &[&str] = &["true", "false"];
+
+/// A boolean query flag: absent, `true` or `false` (Feishu's spelling; nothing else).
+fn flag(field: Field, v: Option<&str>) -> Checked<Option<bool>> {
+    match v {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(ValidationError::new(field, Problem::NotOneOf(BOOL_WORDS))),
+    }
+}
+
+/// A punch-results request (`user_tasks/query`) as it reaches the relay on Feishu's wire: the
+/// `employee_type` query parameter, the query flags, and the raw JSON body
+/// `{"user_ids": [...], "check_date_from": yyyyMMdd, "check_date_to": yyyyMMdd, "need_overtime_result"?: bool}`.
+/// `user_ids` holds 1 to [`MAX_USER_IDS`] ids, each by [`user_id`]'s rule; the dates are real days,
+/// `check_date_to` not before `check_date_from`, at most [`punch_results::MAX_DAYS`] days in all.
+/// Keys Feishu does not define are ignored (the relay sends upstream only what it checked).
+pub fn wire_punch_query(
+    employee_type_param: Option<&str>,
+    flags: WirePunchFlags<'_>,
+    body: &[u8],
+) -> Checked<PunchQuery> {
+    let employee_type = wire_employee_type(employee_type_param)?;
+    let flags = PunchFlags {
+        ignore_invalid_users: flag(Field::IgnoreInvalidUsers, flags.ignore_invalid_users)?,
+        include_terminated_user: flag(Field::IncludeTerminatedUser, flags.include_terminated_user)?,
+    };
+    let obj = json_object(body)?;
+    let user_ids = user_ids(obj.get("user_ids"))?;
+    let from = date(Field::CheckDateFrom, &obj.get("check_date_from").into())?;
+    let to = date(Field::CheckDateTo, &obj.get("check_date_to").into())?;
+    span(
+        (Field::CheckDateFrom, from),
+        (Field::CheckDateTo, to),
+        punch_results::MAX_DAYS,
+    )?;
+    let need_overtime_result = match Loose::from(obj.get("need_overtime_result")) {
+        Loose::Missing | Loose::Null => None,
+        Loose::Bool(b) => Some(b),
+        other => {
+            let got = other.type_name();
+            return Err(ValidationError::wrong_type(
+                Field::NeedOvertimeResult,
+                "boolean",
+                got,
+            ));
+        }
+    };
+    Ok(PunchQuery {
+        employee_type,
+        flags,
+        user_ids,
+        check_date_from: from,
+        check_date_to: to,
+        need_overtime_result,
+    })
+}
+
+/// `data.user_ids`: an array of 1 to [`MAX_USER_IDS`] ids.
+fn user_ids(v: Option<&serde_json::Value>) -> Checked<Vec<UserId>> {
+    let Some(serde_json::Value::Array(items)) = v else {
+        return Err(missing_or_wrong(
+            Field::UserIds,
+            &v.into(),
+            "list of strings",
+        ));
+    };
+    if items.is_empty() || items.len() > MAX_USER_IDS {
+        let problem = Problem::ItemCount {
+            min: 1,
+            max: MAX_USER_IDS,
+        };
+        return Err(ValidationError::new(Field::UserIds, problem));
+    }
+    items
+        .iter()
+        .map(|item| match Loose::from(Some(item)) {
+            text @ Loose::Text(_) => user_id_at(Field::UserIds, &text),
+            other => {
+                let got = other.type_name();
+                Err(ValidationError::wrong_type(
+                    Field::UserIds,
+                    "list of strings",
+                    got,
+                ))
+            }
+        })
+        .collect()
 }
 
 /// An absolute `http://` or `https://` URL with a host, without a query or fragment (the Feishu
@@ -427,6 +565,132 @@ mod tests {
     }
 
     #[test]
+    fn wire_punch_query_takes_feishus_example() {
+        let q = wire_punch_query(
+            Some("employee_id"),
+            WirePunchFlags::default(),
+            br#"{"user_ids":["abd754f7"],"check_date_from":20190817,"check_date_to":20190820,"need_overtime_result":false,"extra":1}"#,
+        )
+        .unwrap();
+        // What the relay sends upstream is what it checked, in Feishu's form.
+        assert_eq!(
+            q.body_json(),
+            r#"{"user_ids":["abd754f7"],"check_date_from":20190817,"check_date_to":20190820,"need_overtime_result":false}"#
+        );
+        assert_eq!(q.query_string(), "employee_type=employee_id");
+        let flags = WirePunchFlags {
+            ignore_invalid_users: Some("true"),
+            include_terminated_user: Some("false"),
+        };
+        let fifty: Vec<String> = (0..50).map(|i| format!("u{i}")).collect();
+        let body = serde_json::json!({"user_ids": fifty, "check_date_from": 20240101, "check_date_to": 20240302});
+        let q = wire_punch_query(Some("employee_no"), flags, body.to_string().as_bytes()).unwrap();
+        assert_eq!(q.user_ids.len(), 50);
+        assert_eq!(
+            q.query_string(),
+            "employee_type=employee_no&ignore_invalid_users=true&include_terminated_user=false"
+        );
+    }
+
+    /// A punch-results request (employee_type, the `ignore_invalid_users` flag, the body) and the
+    /// field and problem code it is refused with.
+    type BadPunchQuery = (
+        Option<&'static str>,
+        Option<&'static str>,
+        String,
+        Field,
+        &'static str,
+    );
+
+    /// Each bad punch-results request, one per line.
+    #[rustfmt::skip]
+    fn bad_punch_queries() -> Vec<BadPunchQuery> {
+        let body = |ids: &str, from: &str, to: &str| {
+            format!(r#"{{"user_ids":{ids},"check_date_from":{from},"check_date_to":{to}}}"#)
+        };
+        let good = || body(r#"["a"]"#, "20240101", "20240131");
+        let fifty_one = serde_json::to_string(&(0..51).map(|i| format!("u{i}")).collect::<Vec<_>>()).unwrap();
+        vec![
+            (None, None, good(), Field::EmployeeType, "missing"),
+            (Some("open_id"), None, good(), Field::EmployeeType, "not_allowed"),
+            (Some("employee_id"), Some("yes"), good(), Field::IgnoreInvalidUsers, "not_allowed"),
+            (Some("employee_id"), Some("TRUE"), good(), Field::IgnoreInvalidUsers, "not_allowed"),
+            (Some("employee_id"), None, "<html>".into(), Field::Request, "not_json"),
+            (Some("employee_id"), None, "[]".into(), Field::Request, "not_json_object"),
+            (Some("employee_id"), None, r#"{"check_date_from":20240101,"check_date_to":20240101}"#.into(), Field::UserIds, "missing"),
+            (Some("employee_id"), None, body("null", "20240101", "20240101"), Field::UserIds, "missing"),
+            (Some("employee_id"), None, body(r#""a""#, "20240101", "20240101"), Field::UserIds, "wrong_type"),
+            (Some("employee_id"), None, body("[]", "20240101", "20240101"), Field::UserIds, "item_count"),
+            (Some("employee_id"), None, body(&fifty_one, "20240101", "20240101"), Field::UserIds, "item_count"),
+            (Some("employee_id"), None, body("[1]", "20240101", "20240101"), Field::UserIds, "wrong_type"),
+            (Some("employee_id"), None, body(r#"["a",""]"#, "20240101", "20240101"), Field::UserIds, "empty"),
+            (Some("employee_id"), None, body(r#"["a\n"]"#, "20240101", "20240101"), Field::UserIds, "control_character"),
+            (Some("employee_id"), None, body(r#"["a"]"#, r#""20240101""#, "20240101"), Field::CheckDateFrom, "wrong_type"),
+            (Some("employee_id"), None, body(r#"["a"]"#, "20240230", "20240301"), Field::CheckDateFrom, "no_such_day"),
+            (Some("employee_id"), None, body(r#"["a"]"#, "20240101", "2024010"), Field::CheckDateTo, "not_eight_digits"),
+            (Some("employee_id"), None, body(r#"["a"]"#, "20240102", "20240101"), Field::CheckDateTo, "range_reversed"),
+            (Some("employee_id"), None, body(r#"["a"]"#, "20240101", "20240303"), Field::CheckDateTo, "range_too_long"),
+            (Some("employee_id"), None, r#"{"user_ids":["a"],"check_date_from":20240101,"check_date_to":20240101,"need_overtime_result":"no"}"#.into(), Field::NeedOvertimeResult, "wrong_type"),
+        ]
+    }
+
+    #[test]
+    fn wire_punch_query_refuses_with_the_field_at_fault() {
+        for (et, flag, body, field, code) in bad_punch_queries() {
+            let flags = WirePunchFlags {
+                ignore_invalid_users: flag,
+                include_terminated_user: None,
+            };
+            let e = wire_punch_query(et, flags, body.as_bytes()).unwrap_err();
+            assert_eq!((e.field, e.problem.code()), (field, code), "{body}");
+        }
+        let flags = WirePunchFlags {
+            include_terminated_user: Some("1"),
+            ..WirePunchFlags::default()
+        };
+        let e = wire_punch_query(Some("employee_id"), flags, b"{}").unwrap_err();
+        assert_eq!(e.field, Field::IncludeTerminatedUser);
+        assert_eq!(
+            e.message_en(),
+            "params.include_terminated_user must be one of true, false"
+        );
+    }
+
+    #[test]
+    fn punch_query_messages_name_their_own_fields() {
+        let refuse = |body: &str| {
+            wire_punch_query(
+                Some("employee_id"),
+                WirePunchFlags::default(),
+                body.as_bytes(),
+            )
+            .unwrap_err()
+        };
+        let e = refuse(r#"{"user_ids":["a"],"check_date_from":20240102,"check_date_to":20240101}"#);
+        assert_eq!(
+            e.message_en(),
+            "data.check_date_to must not be before data.check_date_from"
+        );
+        assert_eq!(
+            e.message_zh(),
+            "data.check_date_to 不能早于 data.check_date_from"
+        );
+        let e = refuse(r#"{"user_ids":["a"],"check_date_from":20240101,"check_date_to":20240303}"#);
+        assert_eq!(
+            e.feishu_msg(),
+            "check_date_to invalid: data.check_date_to must be at most 61 days after data.check_date_from (a range covers at most 62 days)"
+        );
+        let e = refuse(r#"{"user_ids":[],"check_date_from":20240101,"check_date_to":20240101}"#);
+        assert_eq!(e.message_en(), "data.user_ids must hold 1 to 50 items");
+        assert_eq!(e.message_zh(), "data.user_ids 必须包含 1 到 50 项");
+        let e = refuse(r#"{"user_ids":[7],"check_date_from":20240101,"check_date_to":20240101}"#);
+        assert_eq!(
+            e.message_en(),
+            "data.user_ids must be a list of strings, not number"
+        );
+    }
+
+    #[test]
     fn relay_urls() {
         assert_eq!(
             relay_url(&text("http://127.0.0.1:8787/")).unwrap(),
@@ -489,6 +753,13 @@ mod tests {
             struct Body<'a> { user_id: &'a str, remedy_date: u32 }
             let want = serde_json::to_string(&Body { user_id: &id, remedy_date: date.yyyymmdd() }).unwrap();
             proptest::prop_assert_eq!(q.body_json(), want);
+        }
+
+        /// Whatever reaches the relay, punch-results validation answers without panicking.
+        #[test]
+        fn any_punch_body_validates_without_panic(body in proptest::collection::vec(proptest::num::u8::ANY, 0..200), t in ".{0,40}") {
+            let _ = wire_punch_query(Some(&t), WirePunchFlags { ignore_invalid_users: Some(&t), include_terminated_user: None }, &body);
+            let _ = wire_punch_query(Some("employee_id"), WirePunchFlags::default(), t.as_bytes());
         }
 
         /// Whatever a caller passes, validation answers without panicking.

@@ -16,6 +16,8 @@ use crate::auth::jwt::{TokenVerifier, DEFAULT_AUDIENCE};
 use crate::auth::key::SessionKey;
 use crate::auth::session::DEFAULT_TTL;
 use crate::cors::CorsPolicy;
+use crate::gates::GateSettings;
+use crate::limiter::{self, LimitSettings};
 use crate::secret::{AppCredentials, Secret};
 use crate::sim::clock::Clock;
 use crate::sim::{SimConfig, DEFAULT_RATE_LIMIT};
@@ -73,6 +75,35 @@ pub struct Cli {
         value_parser = clap::value_parser!(u64).range(1..=600_000)
     )]
     pub upstream_timeout_ms: u64,
+
+    // Feishu's quota (relay/README.md, "Keeping within Feishu's quota"): one limiter per route.
+    /// Requests per second Feishu allows the app on each route; the relay never sends more in any
+    /// one-second interval (0 = no limit).
+    #[arg(long, env = "RELAY_FEISHU_RATE_LIMIT", default_value_t = limiter::DEFAULT_RATE_LIMIT)]
+    pub feishu_rate_limit: u32,
+    /// How many relays share the app's quota: each takes --feishu-rate-limit / N (at least 1).
+    #[arg(
+        long,
+        env = "RELAY_REPLICAS",
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u32).range(1..=1000)
+    )]
+    pub replicas: u32,
+    /// How many requests may wait for a free slot of a route's limit before the relay answers 429.
+    #[arg(long, env = "RELAY_FEISHU_QUEUE_LEN", default_value_t = limiter::DEFAULT_QUEUE_LEN)]
+    pub feishu_queue_len: usize,
+    /// How long a request may wait for a free slot before the relay answers 429, in milliseconds
+    /// (at most half of --upstream-timeout-ms is used).
+    #[arg(
+        long,
+        env = "RELAY_FEISHU_QUEUE_WAIT_MS",
+        default_value_t = limiter::DEFAULT_QUEUE_WAIT.as_millis() as u64,
+        value_parser = clap::value_parser!(u64).range(0..=600_000)
+    )]
+    pub feishu_queue_wait_ms: u64,
+    /// Do not let identical requests in flight share one call upstream.
+    #[arg(long, env = "RELAY_NO_COALESCE")]
+    pub no_coalesce: bool,
 
     /// `open` mode: a host name to serve besides loopback ones (the name an SSO proxy on this
     /// machine forwards as `Host`); repeatable. Other names are refused (DNS rebinding).
@@ -218,6 +249,8 @@ pub struct Config {
     pub access: Access,
     /// Where queries go.
     pub upstream: UpstreamChoice,
+    /// Each Feishu route's limiter, and coalescing.
+    pub gates: GateSettings,
     /// Who is asking (`--access feishu|token`); with a mode other than [`SignInChoice::Off`],
     /// `access` is [`Access::BySignIn`].
     pub sign_in: SignInChoice,
@@ -243,6 +276,7 @@ impl Config {
             upstream_timeout: Duration::from_secs(10),
             access: Access::Open(AllowedHosts::default()),
             upstream: UpstreamChoice::Simulation(sim),
+            gates: GateSettings::default(),
             sign_in: SignInChoice::Off,
         }
     }
@@ -284,7 +318,20 @@ impl Config {
             access,
             upstream,
             sign_in,
+            gates: gates(cli),
         })
+    }
+}
+
+fn gates(cli: &Cli) -> GateSettings {
+    GateSettings {
+        limits: LimitSettings {
+            per_second: cli.feishu_rate_limit,
+            replicas: cli.replicas,
+            queue_len: cli.feishu_queue_len,
+            queue_wait: Duration::from_millis(cli.feishu_queue_wait_ms),
+        },
+        coalesce: !cli.no_coalesce,
     }
 }
 
@@ -721,6 +768,31 @@ mod tests {
         let keys = |k: &str| (k == ENV_API_KEYS).then(|| "a-key".to_owned());
         let c = Config::from_cli(&cli(&["--listen", "0.0.0.0:1", "--access", "bearer"]), keys);
         assert_eq!(c.unwrap().access.name(), "bearer");
+    }
+
+    #[test]
+    fn quota_flags() {
+        let c = Config::from_cli(&cli(&[]), no_env).unwrap();
+        assert_eq!(c.gates, GateSettings::default());
+        assert_eq!(c.gates.limits.per_second, 50);
+        assert_eq!(c.gates.limits.share(), 50);
+        let args = [
+            "--feishu-rate-limit",
+            "40",
+            "--replicas",
+            "3",
+            "--feishu-queue-len",
+            "7",
+            "--feishu-queue-wait-ms",
+            "1500",
+            "--no-coalesce",
+        ];
+        let g = Config::from_cli(&cli(&args), no_env).unwrap().gates;
+        assert_eq!(g.limits.share(), 13);
+        assert_eq!(g.limits.queue_len, 7);
+        assert_eq!(g.limits.queue_wait, Duration::from_millis(1500));
+        assert!(!g.coalesce);
+        assert!(Cli::try_parse_from(["relay", "--replicas", "0"]).is_err());
     }
 
     #[test]

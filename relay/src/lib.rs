@@ -11,7 +11,10 @@
 // before it, and no two modules import each other, directly or round a cycle.
 // Values:
 pub mod capped_body;
+pub mod coalesce;
+pub mod limiter;
 pub mod log_id;
+pub mod metrics;
 pub mod secret;
 // Feishu's wire format and the relay's policies:
 pub mod access;
@@ -19,6 +22,7 @@ pub mod cors;
 pub mod static_files;
 pub mod wire;
 // Upstream:
+pub mod gates;
 pub mod token;
 pub mod upstream;
 // Who is asking (sign-in, sessions, signed tokens):

@@ -24,7 +24,7 @@ use crate::log_id::LogId;
 use crate::state::AppState;
 use crate::token::TokenError;
 use crate::upstream::{UpstreamError, UpstreamReply};
-use crate::wire::{invalid_param, query_param, relay_error, relay_error_with};
+use crate::wire::{invalid_param, query_param, relay_error, relay_error_with, relay_rate_limited};
 
 /// The largest request body accepted. A real one is under 100 bytes.
 pub const MAX_REQUEST_BODY: usize = 4 * 1024;
@@ -41,6 +41,7 @@ pub async fn forward(
     };
     match state.upstream.query(&query).await {
         Ok(reply) => pass_back(reply),
+        Err(UpstreamError::RateLimited(r)) => relay_rate_limited(r.limit, r.reset_secs, &log_id),
         Err(e) => upstream_failure(&e, &log_id),
     }
 }
@@ -132,6 +133,7 @@ fn upstream_failure(err: &UpstreamError, log_id: &LogId) -> Response {
         UpstreamError::Timeout(_) => catalogue::RELAY_UPSTREAM_TIMEOUT,
         // Asking again gets the same oversized reply: not retryable, unlike "unreachable".
         UpstreamError::TooLarge => catalogue::RELAY_REPLY_TOO_LARGE,
+        UpstreamError::RateLimited(_) => catalogue::RELAY_RATE_LIMITED,
         UpstreamError::Token(_) | UpstreamError::Unreachable => catalogue::RELAY_UPSTREAM_DOWN,
     };
     let base = catalogue::find(code).map_or("relay error", |e| e.feishu_msg);

@@ -2,10 +2,11 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Router};
@@ -21,17 +22,19 @@ use tokio::task::JoinHandle;
 
 use crate::auth::feishu_signin::SigninClient;
 use crate::auth::login::LoginCookies;
-use crate::auth::mode::{FeishuSignIn, SignIn, TokenSignIn};
+use crate::auth::mode::{Caller, FeishuSignIn, SignIn, TokenSignIn};
+use crate::auth::permit;
 use crate::auth::sealed::secure_for;
 use crate::auth::session::SessionCookies;
 use crate::config::{Config, FeishuSignInChoice, SignInChoice, UpstreamChoice};
 use crate::log_id::LogId;
+use crate::metrics::Metrics;
 use crate::secret::AppCredentials;
 use crate::sim::{self, RunningSim, SimConfig, SimHandle};
 use crate::state::AppState;
 use crate::token::TokenManager;
 use crate::upstream::Upstream;
-use crate::wire::{json_reply, relay_error};
+use crate::wire::{json_reply, relay_error, relay_error_with};
 use crate::{access, cors, proxy, request_log, signin_routes};
 
 /// Log target of the start-up lines (which upstream, `listening on http://ADDR`): always
@@ -43,6 +46,9 @@ pub const HEALTH_PATH: &str = "/healthz";
 
 /// Path of the simulation's dataset listing (simulation mode only).
 pub const DATASET_PATH: &str = "/_sim/dataset";
+
+/// Path of the counters in Prometheus' text format (same access rule as the Feishu routes).
+pub const METRICS_PATH: &str = "/metrics";
 
 /// Why the relay could not start.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +70,7 @@ pub enum StartError {
 pub struct RunningRelay {
     addr: SocketAddr,
     sim: Option<RunningSim>,
+    metrics: Arc<Metrics>,
     stop: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
     drain_limit: Duration,
@@ -83,6 +90,11 @@ impl RunningRelay {
     /// The in-process simulation, when running on it.
     pub fn sim(&self) -> Option<&SimHandle> {
         self.sim.as_ref().map(RunningSim::handle)
+    }
+
+    /// The counters per Feishu route: calls made, Feishu's 429s, the relay's 429s, coalesced.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// Stops accepting connections, lets in-flight requests finish (at most the upstream timeout
@@ -124,13 +136,16 @@ pub async fn start(mut config: Config) -> Result<RunningRelay, StartError> {
     })?;
     // Bound first: on loopback the public URL defaults to the address, port 0 resolved.
     config.listen = addr;
-    let app = app(config, sim.as_ref().map(|s| s.handle().clone()))?;
+    let (state, cors_policy) = app_state(config, sim.as_ref().map(|s| s.handle().clone()))?;
+    let metrics = state.upstream.metrics().clone();
+    let app = router(state, cors_policy);
     tracing::info!(target: READY_TARGET, "listening on http://{addr}");
     let header_timeout = timeout.clamp(MIN_HEADER_READ_TIMEOUT, MAX_HEADER_READ_TIMEOUT);
     let (stop, task) = serve(listener, app, header_timeout);
     Ok(RunningRelay {
         addr,
         sim,
+        metrics,
         stop,
         task,
         // A request may take the timeout for its body, then the timeout upstream.
@@ -164,12 +179,21 @@ fn no_sim_app() -> StartError {
 /// the in-process simulation's handle when it runs on one. [`start`] serves it; tests can also
 /// send it requests directly (`tower::ServiceExt::oneshot`).
 pub fn app(config: Config, sim: Option<SimHandle>) -> Result<Router, StartError> {
+    let (state, cors_policy) = app_state(config, sim)?;
+    Ok(router(state, cors_policy))
+}
+
+fn app_state(
+    config: Config,
+    sim: Option<SimHandle>,
+) -> Result<(Arc<AppState>, Arc<cors::CorsPolicy>), StartError> {
     let timeout = config.upstream_timeout;
     let (base_url, app) = upstream_of(&config.upstream, sim.as_ref())?;
     let http = http_client(&base_url, timeout)?;
     let sign_in = sign_in_of(&config, sim.as_ref(), &base_url, &app)?;
     let tokens = TokenManager::new(http.clone(), &base_url, app);
-    let upstream = Upstream::new(http, &base_url, tokens, timeout).map_err(StartError::Client)?;
+    let upstream = Upstream::new(http, &base_url, tokens, timeout, config.gates)
+        .map_err(StartError::Client)?;
     let state = Arc::new(AppState {
         upstream,
         access: config.access,
@@ -177,7 +201,7 @@ pub fn app(config: Config, sim: Option<SimHandle>) -> Result<Router, StartError>
         statics: config.statics,
         sim,
     });
-    Ok(router(state, Arc::new(config.cors)))
+    Ok((state, Arc::new(config.cors)))
 }
 
 /// The sign-in at run time. Feishu sign-in talks to the upstream (Feishu or the simulation) as
@@ -327,6 +351,7 @@ fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Router {
             post(proxy::forward).fallback(proxy::method_not_allowed),
         )
         .route(HEALTH_PATH, get(healthz))
+        .route(METRICS_PATH, get(metrics))
         .merge(signin_routes::routes(
             &state.sign_in,
             state.upstream.timeout(),
@@ -399,6 +424,33 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
         "feishu"
     };
     json_reply(&serde_json::json!({"status": "ok", "upstream": mode}))
+}
+
+async fn metrics(
+    State(state): State<Arc<AppState>>,
+    Extension(log_id): Extension<LogId>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(code) = state.access.refusal(&headers) {
+        return relay_error(code, &log_id);
+    }
+    // In a sign-in mode the counters (everyone's traffic) are for admins: the same rule as asking
+    // about someone else's punches.
+    match permit::identify(&state.sign_in, &headers, SystemTime::now(), &log_id) {
+        Ok(Caller::Anonymous) => {}
+        Ok(Caller::Person(who)) if who.admin => {}
+        Ok(Caller::Person(_)) => {
+            let msg = "relay: /metrics is for admins";
+            return relay_error_with(catalogue::RELAY_NOT_YOUR_OWN, msg, &log_id, Vec::new());
+        }
+        Err(refused) => return refused.response(&log_id),
+    }
+    let mut response = state.upstream.metrics().prometheus().into_response();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
 }
 
 async fn dataset(State(state): State<Arc<AppState>>) -> Response {

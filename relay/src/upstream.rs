@@ -1,6 +1,9 @@
-//! Calling Feishu's `query_user_allowed_remedys` with the relay's token: one deadline for the whole
-//! exchange, and one retry with a new token when Feishu calls the token stale.
+//! Calling Feishu with the relay's token: one deadline for the whole exchange, and one retry with
+//! a new token when Feishu calls the token stale. Each route's calls pass its gate ([`crate::gates`]):
+//! identical requests in flight share one call, and every request sent takes a slot of the route's
+//! limiter first.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderName, StatusCode};
@@ -10,11 +13,14 @@ use feishu_remedy::decode::{header, MAX_BODY_BYTES};
 use feishu_remedy::model::{EmployeeType, RemedyQuery, QUERY_PATH};
 
 use crate::capped_body::{read_capped, BodyError};
+use crate::gates::{CallKey, GateSettings, Gates, RouteGate};
+use crate::limiter::Refused;
+use crate::metrics::Metrics;
 use crate::token::{Token, TokenError, TokenManager};
 use crate::wire::{reply_code, JSON_UTF8};
 
 /// A reply from upstream, reduced to what the relay passes on.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct UpstreamReply {
     /// The status, unchanged.
     pub status: StatusCode,
@@ -25,8 +31,12 @@ pub struct UpstreamReply {
 }
 
 /// Why upstream gave no reply to pass on.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum UpstreamError {
+    /// The relay's own limit for the route is reached and the wait for a slot is over (or the
+    /// queue is full): nothing was sent.
+    #[error("{0}")]
+    RateLimited(#[from] Refused),
     /// No token could be had.
     #[error("{0}")]
     Token(#[from] TokenError),
@@ -41,25 +51,35 @@ pub enum UpstreamError {
     Timeout(Duration),
 }
 
+/// What a call upstream gives, as shared between identical requests.
+pub type Outcome = Result<UpstreamReply, UpstreamError>;
+
 /// Feishu (or the simulation) as seen from the relay.
 pub struct Upstream {
     http: reqwest::Client,
+    /// The base URL, no trailing slash.
+    base: String,
     /// The query URL for `employee_id` and for `employee_no`: the only two URLs ever called,
     /// parsed once instead of on every request.
     urls: [reqwest::Url; 2],
     tokens: TokenManager,
     timeout: Duration,
+    gates: Gates<Outcome>,
 }
 
 impl Upstream {
-    /// An upstream at `base_url` (no trailing slash needed), with its token manager. Fails when
-    /// `base_url` does not make a valid URL.
+    /// An upstream at `base_url` (no trailing slash needed), with its token manager and the
+    /// routes' gates. A request waits for a limiter slot at most half of `timeout`, so that a
+    /// caller hears the relay's 429 rather than a timeout. Fails when `base_url` does not make a
+    /// valid URL.
     pub fn new(
         http: reqwest::Client,
         base_url: &str,
         tokens: TokenManager,
         timeout: Duration,
+        mut gates: GateSettings,
     ) -> Result<Self, String> {
+        gates.limits.queue_wait = gates.limits.queue_wait.min(timeout / 2);
         let base = base_url.trim_end_matches('/');
         let url = |t: EmployeeType| {
             let path = [QUERY_PATH, "?employee_type=", t.as_str()].concat();
@@ -67,12 +87,14 @@ impl Upstream {
         };
         Ok(Upstream {
             http,
+            base: base.to_owned(),
             urls: [
                 url(EmployeeType::EmployeeId)?,
                 url(EmployeeType::EmployeeNo)?,
             ],
             tokens,
             timeout,
+            gates: Gates::new(gates),
         })
     }
 
@@ -86,24 +108,61 @@ impl Upstream {
         self.timeout
     }
 
-    /// Sends a validated query. Token fetches, the query and a retry all share one deadline, so a
-    /// caller never waits longer than the configured timeout.
-    pub async fn query(&self, query: &RemedyQuery) -> Result<UpstreamReply, UpstreamError> {
-        tokio::time::timeout(self.timeout, self.query_with_retry(query))
-            .await
-            .map_err(|_| UpstreamError::Timeout(self.timeout))?
+    /// The counters of every route called (`GET /metrics`, tests, benchmarks).
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        self.gates.metrics()
     }
 
-    async fn query_with_retry(&self, query: &RemedyQuery) -> Result<UpstreamReply, UpstreamError> {
+    /// Sends a validated `query_user_allowed_remedys` query.
+    pub async fn query(&self, query: &RemedyQuery) -> Outcome {
         // The validated query is re-serialised rather than the caller's bytes forwarded: upstream
         // sees exactly the two fields Feishu documents, whatever else the caller sent.
         let url = match query.employee_type {
             EmployeeType::EmployeeId => &self.urls[0],
             EmployeeType::EmployeeNo => &self.urls[1],
         };
-        let body = Bytes::from(query.body_json());
+        self.call(QUERY_PATH, url, Bytes::from(query.body_json()))
+            .await
+    }
+
+    /// Sends `body` to another allowlisted Feishu route: `route` is its path (which names its
+    /// gate: its own limiter and counters), `path_and_query` what follows the base URL, built
+    /// from validated values.
+    pub async fn post(&self, route: &'static str, path_and_query: &str, body: Bytes) -> Outcome {
+        let url = reqwest::Url::parse(&[&self.base, path_and_query].concat())
+            .map_err(|_| UpstreamError::Unreachable)?;
+        self.call(route, &url, body).await
+    }
+
+    /// One call through `route`'s gate. Token fetches, the wait for a limiter slot, the request
+    /// and a retry all share one deadline, so a caller never waits longer than the timeout.
+    async fn call(&self, route: &'static str, url: &reqwest::Url, body: Bytes) -> Outcome {
+        let gate = self.gates.route(route);
+        let key = CallKey {
+            query: url.query().unwrap_or_default().into(),
+            body: body.clone(),
+        };
+        let exchange = async {
+            tokio::time::timeout(self.timeout, self.with_retry(&gate, url, body))
+                .await
+                .map_err(|_| UpstreamError::Timeout(self.timeout))?
+        };
+        let outcome = gate.once(key, || exchange).await;
+        // Counted per caller: each one that got a coalesced refusal was refused too.
+        if matches!(outcome, Err(UpstreamError::RateLimited(_))) {
+            gate.counters.relay_429();
+        }
+        outcome
+    }
+
+    async fn with_retry(
+        &self,
+        gate: &RouteGate<Outcome>,
+        url: &reqwest::Url,
+        body: Bytes,
+    ) -> Outcome {
         let token = self.tokens.current().await?;
-        let reply = self.send(url, body.clone(), &token).await?;
+        let reply = self.send(gate, url, body.clone(), &token).await?;
         if !says_token_is_stale(&reply) {
             return Ok(reply);
         }
@@ -112,19 +171,23 @@ impl Upstream {
             "upstream called the tenant token stale; refreshing and retrying once"
         );
         match self.tokens.replace(&token).await {
-            Ok(fresh) => self.send(url, body, &fresh).await,
+            Ok(fresh) => self.send(gate, url, body, &fresh).await,
             // Retrying with the token just refused cannot help: pass Feishu's answer on.
             Err(TokenError::SameTokenAgain) => Ok(reply),
             Err(e) => Err(e.into()),
         }
     }
 
+    /// One request, sent with a slot of the route's limiter, held until its reply is read.
     async fn send(
         &self,
+        gate: &RouteGate<Outcome>,
         url: &reqwest::Url,
         body: Bytes,
         token: &Token,
-    ) -> Result<UpstreamReply, UpstreamError> {
+    ) -> Outcome {
+        let _slot = gate.limiter.acquire().await?;
+        gate.counters.upstream_call();
         let response = self
             .http
             .post(url.clone())
@@ -142,12 +205,23 @@ impl Upstream {
                 BodyError::TooLarge => UpstreamError::TooLarge,
                 BodyError::Broken => UpstreamError::Unreachable,
             })?;
-        Ok(UpstreamReply {
+        let reply = UpstreamReply {
             status,
             headers,
             body,
-        })
+        };
+        if is_rate_limited(&reply) {
+            gate.counters.feishu_429();
+        }
+        Ok(reply)
     }
+}
+
+/// Feishu's rate limit: HTTP 429, or 99991400 with 400 (some older APIs). A 200 is not read.
+fn is_rate_limited(reply: &UpstreamReply) -> bool {
+    reply.status == StatusCode::TOO_MANY_REQUESTS
+        || (reply.status == StatusCode::BAD_REQUEST
+            && reply_code(&reply.body) == Some(catalogue::RATE_LIMITED))
 }
 
 /// 99991663, 99991664 or 99991671 in the body, whatever the HTTP status (Feishu has been seen to

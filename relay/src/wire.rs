@@ -121,6 +121,17 @@ pub fn json_reply(value: &serde_json::Value) -> Response {
     response
 }
 
+/// The relay's own rate-limit refusal (98000429, HTTP 429) with Feishu's gateway headers, so a
+/// client retries as after Feishu's own 429: `x-ogw-ratelimit-limit` (the relay's limit per
+/// second) and `x-ogw-ratelimit-reset` (whole seconds to wait).
+pub fn relay_rate_limited(limit: u32, reset_secs: u64, log_id: &LogId) -> Response {
+    let mut response = relay_error(catalogue::RELAY_RATE_LIMITED, log_id);
+    let headers = response.headers_mut();
+    headers.insert(header::RATELIMIT_LIMIT, HeaderValue::from(limit));
+    headers.insert(header::RATELIMIT_RESET, HeaderValue::from(reset_secs));
+    response
+}
+
 /// A validation refusal as Feishu words it: code 1220001, HTTP 400, `msg` naming the field, and the
 /// field in `error.field_violations` (the browser shows it).
 pub fn invalid_param(err: &ValidationError, log_id: &LogId) -> Response {

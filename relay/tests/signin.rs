@@ -535,3 +535,28 @@ async fn a_cross_origin_page_may_send_the_cookie_when_its_origin_is_named() {
     assert_eq!(other.header("access-control-allow-origin"), None);
     relay.shutdown().await;
 }
+
+#[tokio::test]
+async fn metrics_are_for_admins_in_feishu_mode() {
+    let relay = feishu_relay(MASTER, |_| {}).await;
+    let url = format!("{}/metrics", relay.url());
+    assert_sign_in_required(&Browser::new().get(&url).await, &relay.url());
+    let mut zhang = Browser::new();
+    assert_eq!(
+        zhang.sign_in(&relay.url(), "abd754f7", "/").await.status,
+        302
+    );
+    zhang
+        .get(&url)
+        .await
+        .assert_feishu_error(403, catalogue::RELAY_NOT_YOUR_OWN);
+    let mut hr = Browser::new();
+    assert_eq!(hr.sign_in(&relay.url(), "sim_hr", "/").await.status, 302);
+    let reply = hr.get(&url).await;
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert!(reply
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/plain"));
+    relay.shutdown().await;
+}

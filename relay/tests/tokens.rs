@@ -13,7 +13,12 @@ use relay::sim::{RunningSim, SimConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_cold_burst_of_50_makes_exactly_one_token_request() {
-    let relay = sim_relay_with(|_, sim| sim.rate_limit = 0).await;
+    // Coalescing off: the burst's identical queries must each reach the token manager.
+    let relay = sim_relay_with(|config, sim| {
+        sim.rate_limit = 0;
+        config.gates.coalesce = false;
+    })
+    .await;
     let date = days_ago(&relay, 1);
     let url = relay.url();
     let burst: Vec<_> = (0..50)
@@ -60,7 +65,12 @@ async fn a_stale_token_gets_one_refresh_and_one_retry() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_stale_replies_share_one_refresh() {
-    let relay = sim_relay_with(|_, sim| sim.rate_limit = 0).await;
+    // Coalescing off: the burst's identical queries must each reach the token manager.
+    let relay = sim_relay_with(|config, sim| {
+        sim.rate_limit = 0;
+        config.gates.coalesce = false;
+    })
+    .await;
     let sim = relay.sim().unwrap().clone();
     let date = days_ago(&relay, 1);
     assert_eq!(
@@ -188,11 +198,13 @@ async fn each_app_has_its_own_token_cache() {
 /// A relay whose app secret the simulation refuses (99991543), in front of that simulation.
 async fn relay_with_wrong_secret() -> (RunningSim, RunningRelay) {
     let sim = standalone_sim(SimConfig::default()).await;
-    let relay = relay_with(feishu_config(
+    let mut config = feishu_config(
         &sim.handle().base_url(),
         app(relay::sim::SIM_APP_ID, WRONG_SECRET),
-    ))
-    .await;
+    );
+    // Coalescing off: a burst of identical queries must each reach the token manager.
+    config.gates.coalesce = false;
+    let relay = relay_with(config).await;
     (sim, relay)
 }
 

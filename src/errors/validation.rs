@@ -26,6 +26,18 @@ pub enum Field {
     From,
     /// `data.to` of a range query.
     To,
+    /// `data.user_ids` of a punch-results query (`user_tasks/query`).
+    UserIds,
+    /// `data.check_date_from` of a punch-results query.
+    CheckDateFrom,
+    /// `data.check_date_to` of a punch-results query.
+    CheckDateTo,
+    /// `data.need_overtime_result` of a punch-results query.
+    NeedOvertimeResult,
+    /// `params.ignore_invalid_users` of a punch-results query.
+    IgnoreInvalidUsers,
+    /// `params.include_terminated_user` of a punch-results query.
+    IncludeTerminatedUser,
     /// The relay options as a whole.
     Options,
     /// `relayUrl`.
@@ -44,6 +56,8 @@ pub enum Field {
     Signal,
     /// `onProgress`.
     OnProgress,
+    /// `prefilter` of a range query.
+    Prefilter,
 }
 
 impl Field {
@@ -58,6 +72,12 @@ impl Field {
             Field::RemedyDate => "data.remedy_date",
             Field::From => "data.from",
             Field::To => "data.to",
+            Field::UserIds => "data.user_ids",
+            Field::CheckDateFrom => "data.check_date_from",
+            Field::CheckDateTo => "data.check_date_to",
+            Field::NeedOvertimeResult => "data.need_overtime_result",
+            Field::IgnoreInvalidUsers => "params.ignore_invalid_users",
+            Field::IncludeTerminatedUser => "params.include_terminated_user",
             Field::Options => "options",
             Field::RelayUrl => "relayUrl",
             Field::TimeoutMs => "timeoutMs",
@@ -67,6 +87,7 @@ impl Field {
             Field::Credentials => "credentials",
             Field::Signal => "signal",
             Field::OnProgress => "onProgress",
+            Field::Prefilter => "prefilter",
         }
     }
 
@@ -114,11 +135,23 @@ pub enum Problem {
     /// An integer that is not a real `yyyyMMdd` day.
     NotADate(DateProblem),
     /// The end of a range is before its start.
-    RangeReversed,
+    RangeReversed {
+        /// The field holding the range's start, which the message names.
+        start: Field,
+    },
     /// A range longer than allowed.
     RangeTooLong {
         /// The most days allowed.
         max: u32,
+        /// The field holding the range's start, which the message names.
+        start: Field,
+    },
+    /// A list with fewer or more items than allowed.
+    ItemCount {
+        /// Fewest allowed.
+        min: usize,
+        /// Most allowed.
+        max: usize,
     },
     /// Not an absolute http(s) URL.
     NotAUrl,
@@ -142,8 +175,9 @@ impl Problem {
             Problem::NotAnInteger => "not_an_integer",
             Problem::OutOfRange { .. } => "out_of_range",
             Problem::NotADate(p) => p.code(),
-            Problem::RangeReversed => "range_reversed",
+            Problem::RangeReversed { .. } => "range_reversed",
             Problem::RangeTooLong { .. } => "range_too_long",
+            Problem::ItemCount { .. } => "item_count",
             Problem::NotAUrl => "not_a_url",
             Problem::NotJson => "not_json",
             Problem::NotJsonObject => "not_json_object",
@@ -174,13 +208,25 @@ impl Problem {
             }
             Problem::NotADate(DateProblem::NoSuchMonth) => "has no such month".into(),
             Problem::NotADate(DateProblem::NoSuchDay) => "has no such day in that month".into(),
-            Problem::RangeReversed => "must not be before data.from".into(),
-            Problem::RangeTooLong { max } => cat(&[
+            Problem::RangeReversed { start } => {
+                cat(&["must not be before ", start.as_str()]).into()
+            }
+            Problem::RangeTooLong { max, start } => cat(&[
                 "must be at most ",
                 &decimal(i64::from(*max) - 1),
-                " days after data.from (a range covers at most ",
+                " days after ",
+                start.as_str(),
+                " (a range covers at most ",
                 &decimal(i64::from(*max)),
                 " days)",
+            ])
+            .into(),
+            Problem::ItemCount { min, max } => cat(&[
+                "must hold ",
+                &decimal(*min as i64),
+                " to ",
+                &decimal(*max as i64),
+                " items",
             ])
             .into(),
             Problem::NotAUrl => "must be an absolute http or https URL".into(),
@@ -211,13 +257,23 @@ impl Problem {
             }
             Problem::NotADate(DateProblem::NoSuchMonth) => "月份不存在".into(),
             Problem::NotADate(DateProblem::NoSuchDay) => "该月没有这一天".into(),
-            Problem::RangeReversed => "不能早于 data.from".into(),
-            Problem::RangeTooLong { max } => cat(&[
-                "最多比 data.from 晚 ",
+            Problem::RangeReversed { start } => cat(&["不能早于 ", start.as_str()]).into(),
+            Problem::RangeTooLong { max, start } => cat(&[
+                "最多比 ",
+                start.as_str(),
+                " 晚 ",
                 &decimal(i64::from(*max) - 1),
                 " 天（一次最多查询 ",
                 &decimal(i64::from(*max)),
                 " 天）",
+            ])
+            .into(),
+            Problem::ItemCount { min, max } => cat(&[
+                "必须包含 ",
+                &decimal(*min as i64),
+                " 到 ",
+                &decimal(*max as i64),
+                " 项",
             ])
             .into(),
             Problem::NotAUrl => "必须是以 http 或 https 开头的完整网址".into(),

@@ -1,7 +1,7 @@
-//! One call through the relay, in Rust async: what to send (Feishu's path and wire format), each
-//! attempt (`fetch`), what its reply means ([`decode::interpret`]), and whether and when to try again
-//! ([`retry::next`], the natively tested policy), never past the call's time limit or after the
-//! caller's abort.
+//! One call through the relay, in Rust async (a day's `query_user_allowed_remedys`, or a range's
+//! punch results): what to send (Feishu's path and wire format), each attempt (`fetch`), what its
+//! reply means ([`decode::interpret`]), and whether and when to try again ([`retry::next`], the
+//! natively tested policy), never past the call's time limit or after the caller's abort.
 
 use js_sys::Array;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -10,18 +10,19 @@ use wasm_bindgen::prelude::*;
 use crate::decode;
 use crate::errors::{BodyProblem, Field, Problem, RemedyError, ValidationError};
 use crate::model::{Envelope, RemedyQuery, RemedyResponse};
+use crate::punch_results::PunchQuery;
 use crate::retry::{self, Attempt, Next};
 use crate::text::cat;
 use crate::wasm::fetch::{Body, Call, Raw};
 use crate::wasm::options::Resolved;
-use crate::wasm::reply;
+use crate::wasm::reply::{self, ReadData};
 
 /// A successful reply: the core's response, and the list of punches as the browser parsed it
 /// (the core has checked every field's type; passing the parsed objects on saves rebuilding them).
 pub(crate) struct Reply {
     /// Code, message and log id.
     pub response: RemedyResponse,
-    /// `data.user_allowed_remedys`, always an array.
+    /// `data.user_allowed_remedys`, always an array; of a punch-results reply, `data` itself.
     pub list: JsValue,
 }
 
@@ -82,13 +83,35 @@ extern "C" {
 /// Asks the relay for one day, retrying as [`retry::next`] decides. The caller's signal and the
 /// time limit (`relay.timeout_ms`, for the whole call, retries included) stop it at any point.
 pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, RemedyError> {
+    let path = query.path_and_query();
+    send(relay, &path, query.body_json(), reply::punches).await
+}
+
+/// Asks the relay for a range's punch results (`user_tasks/query`), the same way as a day: the
+/// same options, retries, time limit and abort. The reply's `data` is returned unread.
+pub(crate) async fn run_punch_results(
+    relay: &Resolved,
+    query: &PunchQuery,
+) -> Result<Reply, RemedyError> {
+    let path = query.path_and_query();
+    send(relay, &path, query.body_json(), reply::data_itself).await
+}
+
+/// One call to `path` with `body`, retrying as [`retry::next`] decides; `read_data` reads a
+/// success's `data`. One function for both routes (not generic): one copy in the wasm.
+async fn send(
+    relay: &Resolved,
+    path: &str,
+    body: String,
+    read_data: ReadData,
+) -> Result<Reply, RemedyError> {
     let call = Call::start(relay)?;
-    let url = cat(&[relay.relay_url.as_str(), &query.path_and_query()]);
-    let body = query.body_json();
+    let url = cat(&[relay.relay_url.as_str(), path]);
     let deadline = now() + f64::from(relay.timeout_ms);
     let mut retries_done = 0;
     loop {
-        let error = match call.attempt(relay, &url, &body).await.and_then(outcome) {
+        let attempt = call.attempt(relay, &url, &body).await;
+        let error = match attempt.and_then(|raw| outcome(raw, read_data)) {
             Ok(reply) => return Ok(reply),
             Err(error) => error,
         };
@@ -122,8 +145,8 @@ fn not_a_url() -> RemedyError {
 
 /// What a reply means: the decoded reply, or the error it carries.
 #[inline(never)]
-fn outcome(raw: Raw) -> Result<Reply, RemedyError> {
-    let (envelope, list) = match body(raw.body) {
+fn outcome(raw: Raw, read_data: ReadData) -> Result<Reply, RemedyError> {
+    let (envelope, list) = match body(raw.body, read_data) {
         Ok((envelope, list)) => (Ok(envelope), list),
         Err(problem) => (Err(problem), Array::new().into()),
     };
@@ -132,9 +155,9 @@ fn outcome(raw: Raw) -> Result<Reply, RemedyError> {
 }
 
 /// The body as Feishu's envelope and the parsed list, or what is wrong with it.
-fn body(body: Body) -> Result<(Envelope, JsValue), BodyProblem> {
+fn body(body: Body, read_data: ReadData) -> Result<(Envelope, JsValue), BodyProblem> {
     match body {
-        Body::Json(json) => reply::envelope(&json),
+        Body::Json(json) => reply::envelope(&json, read_data),
         Body::Text(text) => Err(unparseable(&text)),
         Body::TooLarge => Err(BodyProblem::TooLarge),
     }

@@ -99,15 +99,60 @@ export interface RangeOptions extends Partial<RelayOptions> {
    * early, a last one that brings `done` to `total`.
    */
   onProgress?: (done: number, total: number, day?: DayResult) => void;
+  /**
+   * Ask Feishu's punch results (`user_tasks/query`) once for the whole range first, and
+   * `query_user_allowed_remedys` only for the days they do not settle. Default true; `false` asks
+   * every day. If the punch-results call fails, every day is asked (see `RangeResult.prefilter`).
+   */
+  prefilter?: boolean;
 }
 
-/** What became of one day of a range; `date` is yyyyMMdd. */
-export type DayResult =
-  | { date: number; status: "ok"; entries: AllowedRemedy[]; logId: string | null }
-  | { date: number; status: "nothing_to_correct"; logId: string | null }
-  | { date: number; status: "error"; error: RemedyError }
+/** What happened at a scheduled punch, as Feishu's punch results say; later values pass through. */
+export type CheckResult = "Normal" | "NoNeedCheck" | "SystemCheck" | "Early" | "Late" | "Lack" | "Todo";
+
+/** One side of a scheduled punch pair, as data for the page to word ("late at 09:12", "no clock-out"). */
+export interface PunchSide {
+  result: CheckResult | (string & {}) | null;
+  /** Feishu's supplement, e.g. "None", "CardReplacement" (a correction approved), "CardReplacementApplication" (pending), "Leave". */
+  supplement: string | null;
+  /** When the person punched, `HH:MM` China time; null without a punch. */
+  time: string | null;
+  /** When the shift wanted the punch, `HH:MM` China time. */
+  scheduled: string | null;
+}
+
+/** One on/off pair of a day's shift. */
+export interface DayPunch { checkIn: PunchSide; checkOut: PunchSide }
+
+/**
+ * What decided a day: `query` (query_user_allowed_remedys was asked, or a day skipped after its
+ * stop), `punch_results` (every punch fine: nothing to correct, no call), `calendar` (a day after
+ * today without punch results: nothing to correct yet, no call).
+ */
+export type DecidedBy = "query" | "punch_results" | "calendar";
+
+/** Fields every day of a range has: `date` is yyyyMMdd; `punches`, when punch results covered the day. */
+export interface DayFields { date: number; punches?: DayPunch[] }
+
+/** What became of one day of a range. */
+export type DayResult = DayFields & (
+  | { status: "ok"; entries: AllowedRemedy[]; logId: string | null; decidedBy: "query" }
+  /** `logId`: Feishu's 1226501 reply's, or the punch-results reply's for a day settled without asking. */
+  | { status: "nothing_to_correct"; logId: string | null; decidedBy: DecidedBy }
+  | { status: "error"; error: RemedyError; decidedBy: "query" }
   /** Not asked: an earlier day answered 1226502 (group forbids) or 1226504 (quota used up). */
-  | { date: number; status: "skipped"; reason: RemedyError };
+  | { status: "skipped"; reason: RemedyError; decidedBy: "query" }
+);
+
+/**
+ * How the punch results served a range: `used` (asked; the days they settle were not asked),
+ * `fallback` (asked but unusable, e.g. a relay without the route: every day was asked; `error`
+ * says why when the call failed), `off` (`prefilter: false`).
+ */
+export interface PrefilterReport { status: "used" | "fallback" | "off"; error?: RemedyError }
+
+/** A range's days in date order, and how the punch results served it. */
+export type RangeResult = DayResult[] & { prefilter: PrefilterReport };
 
 /** What went wrong, for programs. */
 export type RemedyErrorKind = "validation" | "network" | "timeout" | "aborted" | "http" | "decode" | "api";
@@ -119,7 +164,7 @@ export type RemedyErrorCategory =
 export type RemedyErrorField =
   | "request" | "params" | "data" | "params.employee_type" | "data.user_id" | "data.remedy_date"
   | "data.from" | "data.to" | "options" | "relayUrl" | "timeoutMs" | "retries" | "concurrency"
-  | "headers" | "credentials" | "signal" | "onProgress";
+  | "headers" | "credentials" | "signal" | "onProgress" | "prefilter";
 /** A text in Chinese and English. */
 export interface LocalizedText { zh: string; en: string }
 
@@ -190,7 +235,7 @@ pub fn query_allowed_remedys(
 /// input or when cancelled; each day's own failure is that day's result.
 #[wasm_bindgen(
     js_name = queryAllowedRemedysRange,
-    unchecked_return_type = "Promise<DayResult[]>"
+    unchecked_return_type = "Promise<RangeResult>"
 )]
 pub fn query_allowed_remedys_range(
     #[wasm_bindgen(unchecked_param_type = "QueryAllowedRemedysRangeRequest")] request: JsValue,

@@ -1,10 +1,11 @@
 //! The browser binding, wasm32 only: thin glue between JavaScript values and the core, in Rust
 //! async. From the outside in:
 //! - [`exports`]: the three JavaScript exports and the TypeScript section;
-//! - `range`: a range query's workers; `call`: one call with its retries; `fetch`: one attempt
-//!   through the global `fetch`, its time limit, the caller's abort, the waits;
+//! - `range`: a range query's punch results and workers; `call`: one call with its retries;
+//!   `fetch`: one attempt through the global `fetch`, its time limit, the caller's abort, the waits;
 //! - `input` and `options`: JavaScript values in, checked queries and options out; `reply`:
 //!   Feishu's reply as the browser parsed it, checked against the core's wire types;
+//!   `punch_results`: a punch-results reply read into the core's types, a day's punches for the page;
 //! - `js_error`: a `RemedyError` as a JavaScript `Error` (the class in `remedy_error.js`);
 //!   `js`: the catching object helpers and promise spawning that all of the above share;
 //! - `alloc`: the allocator.
@@ -17,5 +18,6 @@ mod input;
 mod js;
 mod js_error;
 mod options;
+mod punch_results;
 mod range;
 mod reply;

@@ -25,7 +25,7 @@ const MAX_CONCURRENCY: i64 = 16;
 /// fetch's `credentials` values.
 const CREDENTIALS: &[&str] = &["omit", "same-origin", "include"];
 /// Every option but `headers` (merged name by name in [`overlay`]).
-const OPTIONS_BUT_HEADERS: [&str; 7] = [
+const OPTIONS_BUT_HEADERS: [&str; 8] = [
     "relayUrl",
     "timeoutMs",
     "credentials",
@@ -33,6 +33,7 @@ const OPTIONS_BUT_HEADERS: [&str; 7] = [
     "retries",
     "concurrency",
     "onProgress",
+    "prefilter",
 ];
 
 type Checked<T> = Result<T, ValidationError>;
@@ -76,6 +77,8 @@ pub(crate) struct RangeExtras {
     pub concurrency: u32,
     /// Called with `(done, total)` after every day.
     pub on_progress: Option<Function>,
+    /// Ask punch results first and only the days they do not settle (default true).
+    pub prefilter: bool,
 }
 
 thread_local! {
@@ -245,9 +248,15 @@ fn range_extras(o: &JsValue) -> Checked<RangeExtras> {
                 .map_err(|v| missing_or_wrong(Field::OnProgress, &loose(&v), "function"))?,
         ),
     };
+    let prefilter = match present(o, "prefilter") {
+        None => true,
+        Some(Loose::Bool(b)) => b,
+        Some(v) => return Err(missing_or_wrong(Field::Prefilter, &v, "boolean")),
+    };
     Ok(RangeExtras {
         concurrency,
         on_progress,
+        prefilter,
     })
 }
 

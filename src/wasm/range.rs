@@ -1,8 +1,11 @@
-//! A range query in Rust async: `concurrency` workers share one [`RangePlan`] (which day next,
-//! when to stop early), each asking a day with [`call::run`] and recording its final answer,
-//! with `onProgress(done, total, day)` after every day, so a page can show each day as it comes
-//! (and keep what came when the caller cancels). Only the plan decides: a day that answers
-//! 1226502 (group forbids) or 1226504 (quota used up), or an abort, stops the rest.
+//! A range query in Rust async. First, unless `prefilter: false`, one punch-results call for the
+//! whole range ([`call::run_punch_results`]): the days it settles ([`crate::prefilter`]) are
+//! answered at once, without a call; if it fails, every day is asked and the result says why.
+//! Then `concurrency` workers share one [`RangePlan`] (which day next, when to stop early), each
+//! asking a day with [`call::run`] and recording its final answer, with
+//! `onProgress(done, total, day)` after every day, so a page can show each day as it comes (and
+//! keep what came when the caller cancels). Only the plan decides: a day that answers 1226502
+//! (group forbids) or 1226504 (quota used up), or an abort, stops the rest.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -11,13 +14,16 @@ use js_sys::{Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::calendar::{china_at, RemedyDate};
 use crate::errors::RemedyError;
+use crate::prefilter::{Coverage, DayPlan};
 use crate::range::{DayOutcome, RangePlan, RangeQuery};
 use crate::wasm::call::{self, Reply};
 use crate::wasm::fetch::is_aborted;
 use crate::wasm::js::{set, spawn};
 use crate::wasm::js_error::error_to_js;
 use crate::wasm::options::{RangeExtras, Resolved};
+use crate::wasm::punch_results::{self, punches_to_js};
 
 /// One range in flight, shared by its workers (one thread: `Rc` and cells, never borrowed across
 /// an await).
@@ -28,9 +34,22 @@ struct Range {
     /// By day: its result object once answered (given to `onProgress`, and the same object in the
     /// final array), else `undefined`.
     days: RefCell<Vec<JsValue>>,
+    /// By day: what punch results say happened (an array), else `undefined`.
+    punches: RefCell<Vec<JsValue>>,
     done: Cell<u32>,
     total: u32,
     on_progress: Option<Function>,
+}
+
+/// What became of the punch-results call (the result array's `prefilter`).
+enum Prefilter {
+    /// Asked, and its answer settled the days it could.
+    Used,
+    /// Asked, but no day could be settled from it: every day was asked. The error, when the call
+    /// failed (`None`: the reply said it could not answer for this person).
+    Fallback(Option<RemedyError>),
+    /// Not asked (`prefilter: false`).
+    Off,
 }
 
 /// Starts a range; the promise resolves to every day's result, in date order, or rejects when the
@@ -41,24 +60,30 @@ pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> 
         plan: RefCell::new(Some(RangePlan::new(query))),
         relay,
         days: RefCell::new(vec![JsValue::UNDEFINED; total]),
+        punches: RefCell::new(vec![JsValue::UNDEFINED; total]),
         done: Cell::new(0),
         total: total as u32,
         on_progress: extras.on_progress,
     });
-    // Each worker is its own promise; `Promise.all` joins them, which needs no join combinator
-    // (and no futures crate) in the wasm.
-    let workers = Array::new();
-    for _ in 0..extras.concurrency.min(total as u32) {
-        let range = Rc::clone(&range);
-        workers.push(&spawn(Box::pin(async move {
-            worker(&range).await;
-            Ok(JsValue::UNDEFINED)
-        })));
-    }
     spawn(Box::pin(async move {
+        let prefilter = if extras.prefilter {
+            range.prefilter().await
+        } else {
+            Prefilter::Off
+        };
+        // Each worker is its own promise; `Promise.all` joins them, which needs no join
+        // combinator (and no futures crate) in the wasm.
+        let workers = Array::new();
+        for _ in 0..extras.concurrency.min(total as u32) {
+            let range = Rc::clone(&range);
+            workers.push(&spawn(Box::pin(async move {
+                worker(&range).await;
+                Ok(JsValue::UNDEFINED)
+            })));
+        }
         // Workers never reject: each day's failure is that day's result.
         let _ = JsFuture::from(Promise::all(&workers)).await;
-        range.end()
+        range.end(&prefilter)
     }))
 }
 
@@ -72,7 +97,79 @@ async fn worker(range: &Range) {
     }
 }
 
+/// Feishu's today: the China date now, by the browser's clock (Feishu's days turn at midnight in
+/// Beijing, wherever the page is). Only days without punch results depend on it; a clock days
+/// wrong can at worst ask a day for nothing, or take a past day without results for a future one.
+fn china_today() -> Option<RemedyDate> {
+    let secs = (js_sys::Date::now() / 1000.0).floor();
+    china_at(secs as i64).map(|(day, _)| day)
+}
+
 impl Range {
+    /// Asks the punch results of the whole range and settles the days they decide. An abort stops
+    /// the range (the workers then find nothing to ask); any other failure leaves every day to ask.
+    async fn prefilter(&self) -> Prefilter {
+        let Some(query) = self.plan.borrow().as_ref().map(|p| p.query().clone()) else {
+            return Prefilter::Off;
+        };
+        let reply = match call::run_punch_results(&self.relay, &query.punch_query()).await {
+            Ok(reply) => reply,
+            Err(RemedyError::Aborted) => {
+                if let Some(plan) = self.plan.borrow_mut().as_mut() {
+                    plan.abort(RemedyError::Aborted);
+                }
+                return Prefilter::Off;
+            }
+            Err(e) => return Prefilter::Fallback(Some(e)),
+        };
+        let log_id = reply.response.log_id;
+        let mut coverage = Coverage::new(query.user_id.as_str(), query.from, query.len());
+        if let Err(problem) = punch_results::read(&reply.list, &mut coverage) {
+            // `interpret` accepted the reply: its status was a success.
+            let status = 200;
+            return Prefilter::Fallback(Some(RemedyError::Decode {
+                status,
+                log_id,
+                problem,
+            }));
+        }
+        match china_today().and_then(|today| coverage.plan(today)) {
+            Some(days) => {
+                self.settle(&days, log_id.as_deref());
+                Prefilter::Used
+            }
+            None => Prefilter::Fallback(None),
+        }
+    }
+
+    /// Settles the days `days` decide, each reported as answered; keeps every covered day's
+    /// punches for its result.
+    fn settle(&self, days: &[DayPlan], log_id: Option<&str>) {
+        for (slot, day) in self.punches.borrow_mut().iter_mut().zip(days) {
+            if let Some(p) = &day.punches {
+                *slot = punches_to_js(p);
+            }
+        }
+        let settled = match self.plan.borrow_mut().as_mut() {
+            Some(plan) => plan.apply(days),
+            None => return,
+        };
+        for i in settled {
+            let day = match self.plan.borrow().as_ref().and_then(|p| p.answered(i)) {
+                Some((date, outcome)) => {
+                    self.day_to_js(i, date.yyyymmdd(), outcome, JsValue::UNDEFINED, log_id)
+                }
+                None => continue,
+            };
+            if let Some(slot) = self.days.borrow_mut().get_mut(i) {
+                *slot = day.clone();
+            }
+            self.done.set(self.done.get() + 1);
+            // No borrow is held here: page code runs.
+            self.progress(&day);
+        }
+    }
+
     fn next_day(&self) -> Option<(usize, crate::model::RemedyQuery)> {
         self.plan.borrow_mut().as_mut()?.next_day()
     }
@@ -97,7 +194,7 @@ impl Range {
         let Some((date, outcome)) = plan.answered(i) else {
             return JsValue::UNDEFINED;
         };
-        let day = day_to_js(date.yyyymmdd(), outcome, list);
+        let day = self.day_to_js(i, date.yyyymmdd(), outcome, list, None);
         if let Some(slot) = self.days.borrow_mut().get_mut(i) {
             *slot = day.clone();
         }
@@ -113,8 +210,8 @@ impl Range {
     }
 
     /// After the workers: aborted, or every day's result (progress brought to its end when the
-    /// plan stopped early and skipped the rest).
-    fn end(&self) -> Result<JsValue, JsValue> {
+    /// plan stopped early and skipped the rest), with how the punch results served.
+    fn end(&self, prefilter: &Prefilter) -> Result<JsValue, JsValue> {
         if self.relay.signal.as_ref().is_some_and(is_aborted) {
             return Err(error_to_js(&RemedyError::Aborted));
         }
@@ -123,14 +220,15 @@ impl Range {
             self.progress(&JsValue::UNDEFINED);
         }
         let out = Array::new();
+        set(&out, "prefilter", &prefilter_to_js(prefilter));
         let Some(plan) = self.plan.take() else {
             return Ok(out.into());
         };
         // Answered days as already given to `onProgress`; the others (skipped) made now.
         let days = self.days.take();
-        for ((date, outcome), day) in plan.finish().into_iter().zip(days) {
+        for (i, ((date, outcome), day)) in plan.finish().into_iter().zip(days).enumerate() {
             let day = if day.is_undefined() {
-                day_to_js(date.yyyymmdd(), &outcome, JsValue::UNDEFINED)
+                self.day_to_js(i, date.yyyymmdd(), &outcome, JsValue::UNDEFINED, None)
             } else {
                 day
             };
@@ -138,25 +236,67 @@ impl Range {
         }
         Ok(out.into())
     }
+
+    /// Day `i` of the range: `{ date, status, decidedBy, ..., punches? }`; `list` is an `ok` day's
+    /// correctable punches, `log_id` that of the punch-results reply (for the days it settled).
+    fn day_to_js(
+        &self,
+        i: usize,
+        date: u32,
+        outcome: &DayOutcome,
+        list: JsValue,
+        log_id: Option<&str>,
+    ) -> JsValue {
+        let day = Object::new();
+        set(&day, "date", &JsValue::from(date));
+        set(&day, "status", &JsValue::from_str(outcome.status()));
+        let decided_by = match outcome {
+            DayOutcome::Ok(response) => {
+                set(&day, "entries", &list);
+                set(&day, "logId", &text_or_null(response.log_id.as_deref()));
+                "query"
+            }
+            DayOutcome::NothingToCorrect(e) => {
+                set(&day, "logId", &text_or_null(e.log_id()));
+                "query"
+            }
+            DayOutcome::Failed(e) => {
+                set(&day, "error", &error_to_js(e));
+                "query"
+            }
+            DayOutcome::Skipped(e) => {
+                set(&day, "reason", &error_to_js(e));
+                "query"
+            }
+            DayOutcome::Decided(decision) => {
+                set(&day, "logId", &text_or_null(log_id));
+                decision.as_str()
+            }
+        };
+        set(&day, "decidedBy", &JsValue::from_str(decided_by));
+        let punches = self.punches.borrow().get(i).cloned().unwrap_or_default();
+        if !punches.is_undefined() {
+            set(&day, "punches", &punches);
+        }
+        day.into()
+    }
 }
 
 fn text_or_null(v: Option<&str>) -> JsValue {
     v.map_or(JsValue::NULL, JsValue::from_str)
 }
 
-/// One day of a range: `{ date, status, ... }`; `list` is an `ok` day's punches.
-fn day_to_js(date: u32, outcome: &DayOutcome, list: JsValue) -> JsValue {
-    let day = Object::new();
-    set(&day, "date", &JsValue::from(date));
-    set(&day, "status", &JsValue::from_str(outcome.status()));
-    match outcome {
-        DayOutcome::Ok(response) => {
-            set(&day, "entries", &list);
-            set(&day, "logId", &text_or_null(response.log_id.as_deref()));
-        }
-        DayOutcome::NothingToCorrect(e) => set(&day, "logId", &text_or_null(e.log_id())),
-        DayOutcome::Failed(e) => set(&day, "error", &error_to_js(e)),
-        DayOutcome::Skipped(e) => set(&day, "reason", &error_to_js(e)),
+/// `{ status: "used" | "fallback" | "off", error? }`.
+fn prefilter_to_js(prefilter: &Prefilter) -> JsValue {
+    let o = Object::new();
+    let (status, error) = match prefilter {
+        Prefilter::Used => ("used", None),
+        Prefilter::Fallback(e) => ("fallback", e.as_ref()),
+        Prefilter::Off => ("off", None),
+    };
+    set(&o, "status", &JsValue::from_str(status));
+    if let Some(e) = error {
+        set(&o, "error", &error_to_js(e));
     }
-    day.into()
+    o.into()
 }

@@ -8,7 +8,8 @@
 //! deserialiser, about the whole size budget. serde-wasm-bindgen serves the other direction
 //! instead, the success reply to JavaScript (`call::Reply::to_js`), where it costs a few KB.
 //! The punches themselves are not copied into Rust: once every field has the right type, the
-//! parsed objects are handed to the page as they are.
+//! parsed objects are handed to the page as they are. A punch-results reply's `data` is read
+//! into the core's types by `punch_results`, with the field readers here.
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -41,16 +42,18 @@ const ENTRY_FIELDS: [(&str, Kind); 9] = [
     ("remedy_end_time", Kind::Text),
 ];
 
-fn wrong(key: &str, expected: &str) -> BodyProblem {
+/// The complaint about a field of the wrong type.
+pub(crate) fn wrong(key: &str, expected: &str) -> BodyProblem {
     BodyProblem::WrongShape(cat(&[key, " must be ", expected]))
 }
 
 /// `object[key]` unless it is absent or `null`, which Feishu's optional fields allow.
-fn present(object: &JsValue, key: &'static str) -> Option<JsValue> {
+pub(crate) fn present(object: &JsValue, key: &'static str) -> Option<JsValue> {
     get(object, key).filter(|v| !(v.is_undefined() || v.is_null()))
 }
 
-fn integer(v: &JsValue) -> Option<i64> {
+/// A JavaScript number holding an integer.
+pub(crate) fn integer(v: &JsValue) -> Option<i64> {
     exact_integer(v.as_f64()?)
 }
 
@@ -72,13 +75,14 @@ fn check(object: &JsValue, fields: &[(&'static str, Kind)]) -> Shape<()> {
     Ok(())
 }
 
-fn opt_string(object: &JsValue, key: &'static str) -> Shape<Option<String>> {
+/// An optional string field.
+pub(crate) fn opt_string(object: &JsValue, key: &'static str) -> Shape<Option<String>> {
     check(object, &[(key, Kind::Text)])?;
     Ok(present(object, key).and_then(|v| v.as_string()))
 }
 
 /// An optional object field.
-fn opt_record(object: &JsValue, key: &'static str) -> Shape<Option<JsValue>> {
+pub(crate) fn opt_record(object: &JsValue, key: &'static str) -> Shape<Option<JsValue>> {
     match present(object, key) {
         Some(v) if is_record(&v) => Ok(Some(v)),
         Some(_) => Err(wrong(key, "an object")),
@@ -86,9 +90,12 @@ fn opt_record(object: &JsValue, key: &'static str) -> Shape<Option<JsValue>> {
     }
 }
 
-/// Any reply of Feishu's, `{code, msg, data?, error?}`, and the list of punches (an array, empty
-/// when Feishu sent none).
-pub(crate) fn envelope(value: &JsValue) -> Shape<(Envelope, JsValue)> {
+/// Reads a success's `data` (an object): what the call returns of it.
+pub(crate) type ReadData = fn(&JsValue) -> Shape<JsValue>;
+
+/// Any reply of Feishu's, `{code, msg, data?, error?}`, and what `read_data` makes of a success's
+/// `data` (an empty array when there is none, or on an error reply).
+pub(crate) fn envelope(value: &JsValue, read_data: ReadData) -> Shape<(Envelope, JsValue)> {
     if !is_record(value) {
         return Err(wrong("the reply", "a JSON object"));
     }
@@ -101,7 +108,7 @@ pub(crate) fn envelope(value: &JsValue) -> Shape<(Envelope, JsValue)> {
     // (none of which is needed to act on it) must not turn it into a decode error.
     let strict = code == 0;
     let list = match opt_record(value, "data") {
-        Ok(Some(data)) if strict => punches(&data)?,
+        Ok(Some(data)) if strict => read_data(&data)?,
         Err(e) if strict => return Err(e),
         _ => Array::new().into(),
     };
@@ -125,7 +132,7 @@ fn relaxed<T: Default>(strict: bool, read: Shape<T>) -> Shape<T> {
 }
 
 /// `data.user_allowed_remedys` (or the old `user_allowed_remedy_times`), every entry checked.
-fn punches(data: &JsValue) -> Shape<JsValue> {
+pub(crate) fn punches(data: &JsValue) -> Shape<JsValue> {
     let Some(list) = present(data, "user_allowed_remedys")
         .or_else(|| present(data, "user_allowed_remedy_times"))
     else {
@@ -142,6 +149,11 @@ fn punches(data: &JsValue) -> Shape<JsValue> {
         check(&entry, &ENTRY_FIELDS)?;
     }
     Ok(list)
+}
+
+/// `data` itself, for a reader that checks it later (punch results).
+pub(crate) fn data_itself(data: &JsValue) -> Shape<JsValue> {
+    Ok(data.clone())
 }
 
 /// Feishu's `error` object: the log id and troubleshooting text are what a person needs. The

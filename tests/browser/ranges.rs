@@ -62,6 +62,20 @@ async fn a_month_answers_every_day_in_order() {
             }
         }
     }
+    // However the punch results served (the relay may not have the route yet: fallback), the
+    // days are the dataset's, and each says what decided it.
+    let prefilter = text_at(&at(&result, "prefilter"), "status").unwrap_or_default();
+    assert!(
+        ["used", "fallback"].contains(&prefilter.as_str()),
+        "{prefilter}"
+    );
+    for got in result.iter() {
+        let by = text_at(&got, "decidedBy").unwrap_or_default();
+        assert!(
+            ["query", "punch_results", "calendar"].contains(&by.as_str()),
+            "{by}"
+        );
+    }
     let calls: Array = at(&progress, "calls").into();
     assert_eq!(calls.length(), days.length(), "onProgress after every day");
     let last = calls.get(calls.length() - 1);
@@ -199,4 +213,269 @@ async fn a_cancelled_range_rejects_as_aborted() {
     // And the module goes on working.
     let case = dataset_case("missing_punch").await;
     ok(case_request(&case), opts("{}")).await;
+}
+
+/// Feishu's today (China time) by this machine's clock, as the module reads it.
+fn china_today() -> feishu_remedy::RemedyDate {
+    let secs = (now() / 1000.0).floor() as i64;
+    feishu_remedy::calendar::china_at(secs)
+        .expect("a real clock")
+        .0
+}
+
+/// `n` days after today (before, when negative), yyyyMMdd.
+fn day(n: i64) -> u32 {
+    china_today().add_days(n).expect("a real day").yyyymmdd()
+}
+
+/// `hh:mm` China time on `yyyymmdd`, as Unix seconds in a string (Feishu's `check_time`).
+fn unix_at(yyyymmdd: u32, hh: i64, mm: i64) -> String {
+    let date = feishu_remedy::RemedyDate::from_yyyymmdd(i64::from(yyyymmdd)).expect("a day");
+    (date.days_since_epoch() * 86_400 - 8 * 3600 + hh * 3600 + mm * 60).to_string()
+}
+
+/// One record of a 09:00-18:00 shift on `d`: punched in at 09:12, out at 18:00 (none for `Lack`).
+fn record(d: u32, check_in: &str, check_out: &str) -> serde_json::Value {
+    let punch = |result: &str, at: String| {
+        (result != "Lack").then(|| serde_json::json!({ "check_time": at, "type": 0 }))
+    };
+    serde_json::json!({
+        "check_in_result": check_in, "check_out_result": check_out,
+        "check_in_result_supplement": "None", "check_out_result_supplement": "None",
+        "check_in_shift_time": unix_at(d, 9, 0), "check_out_shift_time": unix_at(d, 18, 0),
+        "check_in_record": punch(check_in, unix_at(d, 9, 12)),
+        "check_out_record": punch(check_out, unix_at(d, 18, 0)),
+    })
+}
+
+fn punch_reply(entries: Vec<serde_json::Value>) -> String {
+    serde_json::json!({"code": 0, "msg": "success", "data": {
+        "user_task_results": entries, "invalid_user_ids": [], "unauthorized_user_ids": []}})
+    .to_string()
+}
+
+const DAY_REPLY: &str = r#"{"code":0,"msg":"success","data":{"user_allowed_remedys":[{"punch_no":0,"work_type":1,"punch_status":"Late"}]}}"#;
+
+/// Runs a range of `u1` from `from` to `to` against [`routed_fetch`]; fetch is put back before
+/// anything is checked. Returns the result (or error) and the requests made, in order.
+async fn routed_range(
+    punch: (u16, &str),
+    (from, to): (u32, u32),
+    options: JsValue,
+) -> (Result<JsValue, JsValue>, Vec<JsValue>) {
+    let fake = routed_fetch(punch.0, punch.1, DAY_REPLY);
+    let req = range_request("employee_id", "u1", f64::from(from), f64::from(to));
+    let result = range(req, options).await;
+    restore(&fake);
+    let calls: Array = at(&fake, "calls").into();
+    (result, calls.iter().collect())
+}
+
+fn fake_options(extra: &str) -> JsValue {
+    let o = js(extra);
+    set(&o, "relayUrl", &"https://relay.example".into());
+    set(&o, "retries", &JsValue::from(0));
+    set(&o, "headers", &js(r#"{"x-a":"a"}"#));
+    o
+}
+
+/// The `remedy_date`s the day requests asked, in date order.
+fn asked_days(calls: &[JsValue]) -> Vec<u32> {
+    let mut days: Vec<u32> = calls
+        .iter()
+        .filter(|c| text_at(c, "url").is_some_and(|u| u.contains("query_user_allowed_remedys")))
+        .map(|c| {
+            let body = text_at(c, "init.body").expect("a body");
+            num_at(&js(&body), "remedy_date").expect("remedy_date") as u32
+        })
+        .collect();
+    days.sort_unstable();
+    days
+}
+
+fn days_of(result: Result<JsValue, JsValue>) -> (Array, JsValue) {
+    let result = result.unwrap_or_else(|e| panic!("{}", message_of(&e)));
+    let prefilter = at(&result, "prefilter");
+    (result.into(), prefilter)
+}
+
+#[wasm_bindgen_test]
+async fn punch_results_leave_only_the_days_to_correct_to_ask() {
+    let d: Vec<u32> = (-10..=-5).map(day).collect();
+    let entries = vec![
+        serde_json::json!({"user_id": "u1", "day": d[0], "records": [record(d[0], "Normal", "Normal")]}),
+        // Another person's late day is not this person's.
+        serde_json::json!({"user_id": "u2", "day": d[0], "records": [record(d[0], "Late", "Normal")]}),
+        serde_json::json!({"user_id": "u1", "day": d[1], "records": [record(d[1], "Late", "Normal")]}),
+        // d[2]: not covered.
+        serde_json::json!({"user_id": "u1", "day": d[3], "records": [record(d[3], "Todo", "Normal")]}),
+        serde_json::json!({"user_id": "u1", "day": d[4], "records": [record(d[4], "NoNeedCheck", "NoNeedCheck")]}),
+        serde_json::json!({"user_id": "u1", "day": d[5], "records": [record(d[5], "Normal", "Lack")]}),
+    ];
+    let progress = progress_recorder();
+    let o = fake_options(r#"{"concurrency":2}"#);
+    set(&o, "onProgress", &progress);
+    let (result, calls) = routed_range((200, &punch_reply(entries)), (d[0], d[5]), o).await;
+    let (days, prefilter) = days_of(result);
+
+    // One punch-results call, first, in Feishu's wire format through the same options...
+    let punch = &calls[0];
+    assert_eq!(
+        text_at(punch, "url").as_deref(),
+        Some("https://relay.example/open-apis/attendance/v1/user_tasks/query?employee_type=employee_id")
+    );
+    let body = format!(
+        r#"{{"user_ids":["u1"],"check_date_from":{},"check_date_to":{}}}"#,
+        d[0], d[5]
+    );
+    assert_eq!(text_at(punch, "init.body"), Some(body));
+    assert_eq!(text_at(punch, "init.headers.x-a").as_deref(), Some("a"));
+    // ...then only the days with an abnormal punch, a past Todo, or no punch results.
+    assert_eq!(asked_days(&calls), [d[1], d[2], d[3], d[5]]);
+    assert_eq!(calls.len(), 1 + 4);
+    assert_eq!(text_at(&prefilter, "status").as_deref(), Some("used"));
+
+    let get = |i: u32| days.get(i);
+    let fields = |i: u32| {
+        let v = get(i);
+        (
+            text_at(&v, "status").unwrap_or_default(),
+            text_at(&v, "decidedBy").unwrap_or_default(),
+        )
+    };
+    let settled = (
+        "nothing_to_correct".to_string(),
+        "punch_results".to_string(),
+    );
+    let asked = ("ok".to_string(), "query".to_string());
+    assert_eq!(
+        (0..6).map(fields).collect::<Vec<_>>(),
+        [
+            settled.clone(),
+            asked.clone(),
+            asked.clone(),
+            asked.clone(),
+            settled,
+            asked
+        ]
+    );
+    assert_eq!(text_at(&get(0), "logId").as_deref(), Some("PUNCH-LOG"));
+    assert_eq!(text_at(&get(1), "logId").as_deref(), Some("DAY-LOG"));
+    // What happened, as data: late at 09:12 (scheduled 09:00); no clock-out on the last day.
+    let late = at(&get(1), "punches.0.checkIn");
+    assert_eq!(text_at(&late, "result").as_deref(), Some("Late"));
+    assert_eq!(text_at(&late, "time").as_deref(), Some("09:12"));
+    assert_eq!(text_at(&late, "scheduled").as_deref(), Some("09:00"));
+    assert_eq!(text_at(&late, "supplement").as_deref(), Some("None"));
+    let lack = at(&get(5), "punches.0.checkOut");
+    assert_eq!(text_at(&lack, "result").as_deref(), Some("Lack"));
+    assert!(at(&lack, "time").is_null());
+    assert_eq!(
+        text_at(&get(0), "punches.0.checkOut.time").as_deref(),
+        Some("18:00")
+    );
+    assert!(
+        at(&get(2), "punches").is_undefined(),
+        "no punch results for that day"
+    );
+    // Every day reported once, the settled ones included.
+    let progress_calls: Array = at(&progress, "calls").into();
+    assert_eq!(progress_calls.length(), 6);
+    assert_eq!(num_at(&progress_calls.get(5), "0"), Some(6.0));
+}
+
+#[wasm_bindgen_test]
+async fn days_not_yet_lived_cost_no_call() {
+    let (result, calls) = routed_range(
+        (200, &punch_reply(Vec::new())),
+        (day(2), day(4)),
+        fake_options("{}"),
+    )
+    .await;
+    let (days, prefilter) = days_of(result);
+    assert_eq!(calls.len(), 1, "the punch results only");
+    assert_eq!(text_at(&prefilter, "status").as_deref(), Some("used"));
+    for d in days.iter() {
+        assert_eq!(text_at(&d, "status").as_deref(), Some("nothing_to_correct"));
+        assert_eq!(text_at(&d, "decidedBy").as_deref(), Some("calendar"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_usable_punch_results_every_day_is_asked() {
+    let range_days = (day(-6), day(-4));
+    let cases = [
+        // A relay without the route.
+        (
+            404,
+            r#"{"code":98000404,"msg":"relay: no such route"}"#,
+            "api",
+        ),
+        // No permission.
+        (400, r#"{"code":1220005,"msg":"no permission"}"#, "api"),
+        // A reply that cannot be read.
+        (
+            200,
+            r#"{"code":0,"msg":"success","data":{"user_task_results":"x"}}"#,
+            "decode",
+        ),
+    ];
+    for (status, text, kind) in cases {
+        let (result, calls) = routed_range((status, text), range_days, fake_options("{}")).await;
+        let (days, prefilter) = days_of(result);
+        assert_eq!(asked_days(&calls), [day(-6), day(-5), day(-4)], "{text}");
+        assert_eq!(text_at(&prefilter, "status").as_deref(), Some("fallback"));
+        let e = expect_kind(&at(&prefilter, "error"), kind);
+        assert_eq!(num_at(&e, "httpStatus"), Some(f64::from(status)), "{text}");
+        for d in days.iter() {
+            assert_eq!(text_at(&d, "status").as_deref(), Some("ok"));
+            assert_eq!(text_at(&d, "decidedBy").as_deref(), Some("query"));
+            assert!(at(&d, "punches").is_undefined());
+        }
+    }
+    // The person listed as unauthorized: the reply cannot speak for them.
+    let refused = serde_json::json!({"code": 0, "msg": "success", "data": {
+        "user_task_results": [], "unauthorized_user_ids": ["u1"]}})
+    .to_string();
+    let (result, calls) = routed_range((200, &refused), range_days, fake_options("{}")).await;
+    let (_, prefilter) = days_of(result);
+    assert_eq!(asked_days(&calls).len(), 3);
+    assert_eq!(text_at(&prefilter, "status").as_deref(), Some("fallback"));
+    assert!(at(&prefilter, "error").is_undefined());
+}
+
+#[wasm_bindgen_test]
+async fn prefilter_false_asks_every_day_and_a_cancel_during_punch_results_rejects() {
+    let all_fine = punch_reply(vec![
+        serde_json::json!({"user_id": "u1", "day": day(-6), "records": [record(day(-6), "Normal", "Normal")]}),
+    ]);
+    let range_days = (day(-6), day(-4));
+    let (result, calls) = routed_range(
+        (200, &all_fine),
+        range_days,
+        fake_options(r#"{"prefilter":false}"#),
+    )
+    .await;
+    let (days, prefilter) = days_of(result);
+    assert_eq!(text_at(&prefilter, "status").as_deref(), Some("off"));
+    assert_eq!(calls.len(), 3, "no punch-results call");
+    assert_eq!(asked_days(&calls), [day(-6), day(-5), day(-4)]);
+    assert_eq!(text_at(&days.get(0), "decidedBy").as_deref(), Some("query"));
+
+    // A punch-results call that never answers, cancelled: the range rejects, no day is asked.
+    let o = fake_options("{}");
+    set(&o, "signal", &abort_later(50, &JsValue::UNDEFINED));
+    let (result, calls) = routed_range((0, ""), range_days, o).await;
+    expect_kind(&result.expect_err("cancelled"), "aborted");
+    assert_eq!(calls.len(), 1);
+
+    let bad = fake_options(r#"{"prefilter":"no"}"#);
+    let e = range(
+        range_request("employee_id", "u1", 20240101.0, 20240102.0),
+        bad,
+    )
+    .await
+    .expect_err("invalid");
+    let e = expect_kind(&e, "validation");
+    assert_eq!(text_at(&e, "field").as_deref(), Some("prefilter"));
 }

@@ -46,7 +46,8 @@ export function progressRecorder() {
 }
 export function throwingProgress() { return () => { throw new Error("progress boom"); }; }
 export function headersInstance(name, value) { const h = new Headers(); h.set(name, value); return h; }
-export function fakeFetch(status, text, headers) {
+/** Replaces fetch with `answer(url)`, recording every request; `restore()` puts fetch back. */
+function recordingFetch(answer) {
   const real = globalThis.fetch;
   const calls = [];
   globalThis.fetch = async (url, init) => {
@@ -55,9 +56,21 @@ export function fakeFetch(status, text, headers) {
       init = { ...init, headers: Object.fromEntries(init.headers) };
     }
     calls.push({ url, init });
-    return new Response(text, { status, headers: headers || {} });
+    return answer(String(url));
   };
   return { calls, restore() { globalThis.fetch = real; } };
+}
+export function fakeFetch(status, text, headers) {
+  return recordingFetch(() => new Response(text, { status, headers: headers || {} }));
+}
+export function routedFetch(punchStatus, punchText, dayText) {
+  return recordingFetch((url) => {
+    if (url.includes("/user_tasks/query")) {
+      if (punchStatus === 0) return new Promise(() => {});
+      return new Response(punchText, { status: punchStatus, headers: { "x-tt-logid": "PUNCH-LOG" } });
+    }
+    return new Response(dayText, { status: 200, headers: { "x-tt-logid": "DAY-LOG" } });
+  });
 }
 export function brokenFetch(mode) {
   const real = globalThis.fetch;
@@ -156,6 +169,11 @@ extern "C" {
     /// Replaces the global fetch with one answering `status` and `text`; records the requests.
     #[wasm_bindgen(js_name = fakeFetch)]
     pub fn fake_fetch(status: u16, text: &str, headers: &JsValue) -> JsValue;
+    /// Replaces the global fetch: punch-results requests (`user_tasks/query`) answered with
+    /// `punch_status` and `punch_text` (status 0: never answered), every other request with
+    /// `day_text` (status 200); records the requests.
+    #[wasm_bindgen(js_name = routedFetch)]
+    pub fn routed_fetch(punch_status: u16, punch_text: &str, day_text: &str) -> JsValue;
     /// Replaces the global fetch with a broken one; the modes are listed in `brokenFetch` above
     /// (throws, resolves to junk, rejects with a string, a used body, never settles, a body that
     /// never ends, getters or `then` that throw).

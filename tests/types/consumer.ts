@@ -8,8 +8,10 @@ import init, {
   queryAllowedRemedysRange,
   RemedyError,
   type AllowedRemedy,
+  type DayPunch,
   type DayResult,
   type EmployeeType,
+  type RangeResult,
   type QueryAllowedRemedysRequest,
   type QueryAllowedRemedysResponse,
   type RemedyErrorKind,
@@ -70,11 +72,26 @@ export async function main(): Promise<void> {
   for (const day of days) {
     const date: number = day.date;
     void date;
+    const punches: DayPunch[] | undefined = day.punches;
+    for (const p of punches ?? []) {
+      const late: boolean = p.checkIn.result === "Late";
+      const at: string | null = p.checkIn.time;
+      const missing: boolean = p.checkOut.result === "Lack" && p.checkOut.time === null;
+      void [late, at, missing, p.checkOut.scheduled, p.checkIn.supplement];
+      // @ts-expect-error times are HH:MM strings, not numbers
+      const n: number = p.checkIn.scheduled;
+      void n;
+    }
     switch (day.status) {
       case "ok":
         console.log(day.entries.length);
+        // @ts-expect-error an answered day was decided by the query
+        if (day.decidedBy === "punch_results") console.log("never");
         break;
       case "nothing_to_correct":
+        if (day.decidedBy === "punch_results" || day.decidedBy === "calendar") console.log("no call spent");
+        // @ts-expect-error decidedBy is a literal union
+        if (day.decidedBy === "guess") console.log("never");
         break;
       case "error":
         console.log(day.error.code, day.error.hint.en);
@@ -92,6 +109,19 @@ export async function main(): Promise<void> {
   }
   // @ts-expect-error onProgress takes numbers
   await queryAllowedRemedysRange(days as never, { onProgress: (done: string) => done });
+
+  // The resolved array also says how the punch results served it.
+  const month: RangeResult = await queryAllowedRemedysRange(
+    { params: { employee_type: "employee_id" }, data: { user_id: "u", from: 20240301, to: 20240331 } },
+    { prefilter: false },
+  );
+  const status: "used" | "fallback" | "off" = month.prefilter.status;
+  const why: RemedyError | undefined = month.prefilter.error;
+  void [status, why?.code, month.length];
+  // @ts-expect-error prefilter is a boolean
+  await queryAllowedRemedysRange(month as never, { prefilter: "no" });
+  // @ts-expect-error the status is a literal union
+  if (month.prefilter.status === "partial") console.log("never");
 
   try {
     await queryAllowedRemedys(request);

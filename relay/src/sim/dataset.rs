@@ -189,12 +189,43 @@ pub fn account(employee_id: &str) -> Option<&'static Account> {
     ACCOUNTS.iter().find(|a| a.employee_id == employee_id)
 }
 
-/// The employee an ID names under `employee_type`, if any.
+/// The employee an ID names under `employee_type`, if any: one of [`EMPLOYEES`], or one of the
+/// rush benchmark's many people ([`RUSH`], ids `rush_0001` to `rush_9999`, employee_id only).
 pub fn find(employee_type: EmployeeType, user_id: &str) -> Option<&'static Employee> {
-    EMPLOYEES.iter().find(|e| match employee_type {
+    let listed = EMPLOYEES.iter().find(|e| match employee_type {
         EmployeeType::EmployeeId => e.employee_id == user_id,
         EmployeeType::EmployeeNo => e.employee_no == Some(user_id),
-    })
+    });
+    let rush = employee_type == EmployeeType::EmployeeId && rush_number(user_id).is_some();
+    listed.or(rush.then_some(&RUSH))
+}
+
+/// How the ids of the rush benchmark's people begin: `rush_` and four digits, 0001 to 9999.
+pub const RUSH_PREFIX: &str = "rush_";
+
+/// The many people of the rush benchmark (`make bench-rush`): `rush_0001` … `rush_9999`, each
+/// like `abd754f7` with the weekly cycle shifted by their number (`rush_0003`'s day is
+/// `abd754f7`'s day three days later), so that a few hundred of them opening their month ask
+/// about distinct days. They have no employee number and no sign-in account.
+pub static RUSH: Employee = emp(
+    "rush_NNNN",
+    None,
+    B::Schedule(Schedule::Fixed),
+    "rush_0001 to rush_9999: abd754f7's weekly cycle shifted by their number (for bench-rush)",
+);
+
+/// `n` for `rush_n` (four digits, 1 to 9999), else `None`.
+pub fn rush_number(user_id: &str) -> Option<u32> {
+    let digits = user_id.strip_prefix(RUSH_PREFIX)?;
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
+/// How many days `user_id`'s weekly cycle is shifted: its rush number, else 0.
+fn cycle_shift(user_id: &str) -> i64 {
+    rush_number(user_id).map_or(0, i64::from)
 }
 
 /// What the simulation answers for a query (before any delay, rate limit or alternation).
@@ -244,18 +275,38 @@ fn scheduled(schedule: Schedule, day: Day<'_>, days_ago: i64) -> Answer {
     if days_ago <= 0 {
         return Answer::Code(catalogue::NOTHING_TO_CORRECT);
     }
-    let odd = days_ago % 2 == 1;
-    let rows = match schedule {
-        Schedule::Fixed => day.fixed_shift(days_ago % 7),
-        Schedule::TwoShifts if odd => day.two_shifts(),
-        Schedule::FreePunch if odd => day.free_punch(),
-        _ => Vec::new(),
-    };
+    let rows = abnormal_punches(schedule, day.user_id, day.date, days_ago);
     if rows.is_empty() {
         Answer::Code(catalogue::NOTHING_TO_CORRECT)
     } else {
         Answer::Remedys(rows)
     }
+}
+
+/// What went wrong on a past day of `schedule` (`days_ago` ≥ 1), whatever the correction window:
+/// the punches `query_user_allowed_remedys` offers to correct on that day when it is inside the
+/// window. The punch results (`user_tasks/query`) show the same punches as `Lack`, `Late` or
+/// `Early`, also on days beyond the window.
+pub fn abnormal_punches(
+    schedule: Schedule,
+    user_id: &str,
+    date: RemedyDate,
+    days_ago: i64,
+) -> Vec<AllowedRemedy> {
+    let day = Day { user_id, date };
+    let odd = days_ago % 2 == 1;
+    match schedule {
+        Schedule::Fixed => day.fixed_shift((days_ago + cycle_shift(user_id)).rem_euclid(7)),
+        Schedule::TwoShifts if odd => day.two_shifts(),
+        Schedule::FreePunch if odd => day.free_punch(),
+        _ => Vec::new(),
+    }
+}
+
+/// The missing clock-in (09:00, claimable 08:00-10:00) of `user_id` on `date`: what `sim_slow`
+/// and `sim_429_once` have to correct on every day.
+pub fn missing_clock_in(user_id: &str, date: RemedyDate) -> AllowedRemedy {
+    Day { user_id, date }.missing_clock_in()
 }
 
 /// One employee's day, to build its rows.
@@ -435,6 +486,53 @@ mod tests {
             rows[0].user_id.as_deref(),
             Some("E1001"),
             "echoes the ID as asked"
+        );
+    }
+
+    #[test]
+    fn rush_people_are_abd754f7_shifted_by_their_number() {
+        let today = date(20240301);
+        let at = |id: &str, days_ago: i64| {
+            let d = today.add_days(-days_ago).unwrap();
+            answer(EmployeeType::EmployeeId, id, d, today)
+        };
+        // What is to correct, without the dates.
+        let shape = |a: Answer| match a {
+            Answer::Remedys(rows) => rows
+                .into_iter()
+                .map(|r| (r.punch_no, r.work_type, r.punch_status))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for n in [1_i64, 3, 7, 10, 9999] {
+            let id = format!("rush_{n:04}");
+            // rush_n's day k days ago is abd754f7's day k + n (mod 7) days ago.
+            for days_ago in 1..=WINDOW_DAYS - 7 {
+                let theirs = shape(at(&id, days_ago));
+                assert_eq!(
+                    theirs,
+                    shape(at("abd754f7", days_ago + n % 7)),
+                    "{id} {days_ago}"
+                );
+            }
+            let Answer::Remedys(rows) = at(&id, (1 - n).rem_euclid(7) + 7) else {
+                panic!("{id}: a missing clock-in")
+            };
+            assert_eq!(rows[0].user_id.as_deref(), Some(id.as_str()));
+            assert_eq!(at(&id, WINDOW_DAYS + 1), Answer::Code(1_226_503));
+        }
+        let ask = |id: &str, d| answer(EmployeeType::EmployeeId, id, date(d), today);
+        for not_rush in ["rush_0000", "rush_10000", "rush_12a4", "rush_", "Rush_0001"] {
+            assert_eq!(
+                ask(not_rush, 20240229),
+                Answer::Code(USER_UNKNOWN),
+                "{not_rush}"
+            );
+        }
+        assert_eq!(
+            answer(EmployeeType::EmployeeNo, "rush_0001", date(20240229), today),
+            Answer::Code(USER_UNKNOWN),
+            "no employee numbers"
         );
     }
 

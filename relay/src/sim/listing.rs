@@ -7,7 +7,8 @@ use feishu_remedy::catalogue;
 use feishu_remedy::model::EmployeeType;
 use serde_json::{json, Value};
 
-use super::dataset::{answer, Answer, EMPLOYEES, SLOW_DELAY, WINDOW_DAYS};
+use super::dataset::{answer, Answer, EMPLOYEES, RUSH, SLOW_DELAY, WINDOW_DAYS};
+use super::punch_results::{self, PunchAnswer, PunchData, PunchRequest};
 
 /// A named case: who, which day (as days before today), and why it is there.
 struct Case {
@@ -79,7 +80,55 @@ pub fn listing(today: RemedyDate, rate_limit: u32) -> Value {
         "employees": employees_json(),
         "cases": cases,
         "months": months,
+        "punch_results": punch_results_json(month_of, today),
     })
+}
+
+/// For every listed employee, the punch results (`user_tasks/query`) of the month listed in
+/// `months`, 1st to last day, computed by the function that answers the route.
+fn punch_results_json(any_day: RemedyDate, today: RemedyDate) -> Vec<Value> {
+    let (y, m) = (any_day.year(), any_day.month());
+    let (Ok(from), Ok(to)) = (
+        RemedyDate::from_ymd(y, m, 1),
+        RemedyDate::from_ymd(y, m, days_in_month(y, m)),
+    ) else {
+        return Vec::new();
+    };
+    EMPLOYEES
+        .iter()
+        .map(|e| {
+            let req = PunchRequest {
+                employee_type: ID,
+                user_ids: vec![e.employee_id.to_owned()],
+                from,
+                to,
+                ignore_invalid_users: false,
+            };
+            let mut v = json!({
+                "employee_type": ID.as_str(),
+                "user_id": e.employee_id,
+                "check_date_from": from.yyyymmdd(),
+                "check_date_to": to.yyyymmdd(),
+            });
+            merge(
+                &mut v,
+                punch_outcome_json(punch_results::answer(&req, today)),
+            );
+            v
+        })
+        .collect()
+}
+
+fn punch_outcome_json(a: PunchAnswer) -> Value {
+    let data = |d: PunchData| Some(("data", json!(d)));
+    match a {
+        PunchAnswer::Results(d) => outcome(Kind::Ok, data(d)),
+        PunchAnswer::Code(code) => outcome(Kind::Code(code), None),
+        PunchAnswer::Slow(d) => outcome(Kind::Slow, data(d)),
+        PunchAnswer::Html502 => outcome(Kind::Html502, None),
+        PunchAnswer::RateLimitedOnce(d) => outcome(Kind::RateLimitedOnce, data(d)),
+        PunchAnswer::RateLimited => outcome(Kind::RateLimited, None),
+    }
 }
 
 fn case_json(c: &Case, today: RemedyDate) -> Option<Value> {
@@ -98,20 +147,47 @@ fn case_json(c: &Case, today: RemedyDate) -> Option<Value> {
 
 /// `expect` ("ok", "http_error" or the error code), `http_status`, and the rows when there are any.
 fn outcome_json(a: &Answer) -> Value {
-    let status_of = |code: i64| catalogue::find(code).map_or(500, |e| e.http_status);
+    let rows = |r| Some(("remedys", json!(r)));
     match a {
-        Answer::Remedys(rows) => json!({"expect": "ok", "http_status": 200, "remedys": rows}),
-        Answer::Code(code) => json!({"expect": code, "http_status": status_of(*code)}),
-        Answer::Slow(rows) => json!({
-            "expect": "ok", "http_status": 200, "remedys": rows,
-            "delay_ms": SLOW_DELAY.as_millis() as u64,
-        }),
-        Answer::Html502 => json!({"expect": "http_error", "http_status": 502}),
-        Answer::RateLimitedOnce(rows) => json!({
-            "expect": catalogue::RATE_LIMITED, "http_status": 429, "then": "ok", "remedys": rows,
-        }),
-        Answer::RateLimited => json!({"expect": catalogue::RATE_LIMITED, "http_status": 429}),
+        Answer::Remedys(r) => outcome(Kind::Ok, rows(r)),
+        Answer::Code(code) => outcome(Kind::Code(*code), None),
+        Answer::Slow(r) => outcome(Kind::Slow, rows(r)),
+        Answer::Html502 => outcome(Kind::Html502, None),
+        Answer::RateLimitedOnce(r) => outcome(Kind::RateLimitedOnce, rows(r)),
+        Answer::RateLimited => outcome(Kind::RateLimited, None),
     }
+}
+
+/// The kinds of answer both routes give.
+enum Kind {
+    Ok,
+    Code(i64),
+    Slow,
+    Html502,
+    RateLimitedOnce,
+    RateLimited,
+}
+
+/// `expect`, `http_status` and what else a test needs for `kind`, plus the answer's `payload`
+/// (its key and value) when it has one.
+fn outcome(kind: Kind, payload: Option<(&str, Value)>) -> Value {
+    let status_of = |code: i64| catalogue::find(code).map_or(500, |e| e.http_status);
+    let mut v = match kind {
+        Kind::Ok => json!({"expect": "ok", "http_status": 200}),
+        Kind::Code(code) => json!({"expect": code, "http_status": status_of(code)}),
+        Kind::Slow => json!({
+            "expect": "ok", "http_status": 200, "delay_ms": SLOW_DELAY.as_millis() as u64,
+        }),
+        Kind::Html502 => json!({"expect": "http_error", "http_status": 502}),
+        Kind::RateLimitedOnce => {
+            json!({"expect": catalogue::RATE_LIMITED, "http_status": 429, "then": "ok"})
+        }
+        Kind::RateLimited => json!({"expect": catalogue::RATE_LIMITED, "http_status": 429}),
+    };
+    if let (Some(o), Some((key, value))) = (v.as_object_mut(), payload) {
+        o.insert(key.to_owned(), value);
+    }
+    v
 }
 
 fn month_json(name: &str, user_id: &str, any_day: RemedyDate, today: RemedyDate) -> Value {
@@ -144,6 +220,7 @@ fn month_json(name: &str, user_id: &str, any_day: RemedyDate, today: RemedyDate)
 fn employees_json() -> Vec<Value> {
     EMPLOYEES
         .iter()
+        .chain(std::iter::once(&RUSH))
         .map(|e| {
             json!({
                 "employee_id": e.employee_id,
@@ -186,5 +263,19 @@ mod tests {
             .unwrap()
             .iter()
             .any(|d| d["expect"] == "ok"));
+        // Punch results for every listed employee, over that month.
+        let punches = v["punch_results"].as_array().unwrap();
+        assert_eq!(punches.len(), EMPLOYEES.len());
+        let abd = &punches[0];
+        assert_eq!(abd["user_id"], "abd754f7");
+        assert_eq!(abd["check_date_from"], 20260201);
+        assert_eq!(abd["check_date_to"], 20260228);
+        let days = abd["data"]["user_task_results"].as_array().unwrap();
+        assert_eq!(days.len(), 28, "February, all past");
+        let by_user = |id: &str| punches.iter().find(|p| p["user_id"] == id).unwrap();
+        assert_eq!(by_user("sim_server_error")["expect"], 1_225_000);
+        assert_eq!(by_user("sim_html_502")["expect"], "http_error");
+        let employees = v["employees"].as_array().unwrap();
+        assert_eq!(employees.last().unwrap()["employee_id"], "rush_NNNN");
     }
 }

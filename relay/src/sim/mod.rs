@@ -1,13 +1,16 @@
 //! A simulation of Feishu: a real HTTP server on loopback speaking Feishu's wire format for the
-//! two endpoints the relay uses and for Feishu's sign-in (authorize page, code exchange,
-//! `user_info`), answering from a deterministic dataset relative to today.
+//! endpoints the relay uses (the token, `query_user_allowed_remedys`, punch results and
+//! sign-in), answering from a deterministic dataset relative to today.
 //!
 //! The relay starts it in-process when no credentials are configured and talks to it through the
 //! same HTTP client and code path as to Feishu. `relay --sim-only` serves it alone.
 
 pub mod clock;
 pub mod dataset;
+pub mod hold;
 pub mod listing;
+pub mod punch_results;
+pub mod punch_route;
 pub mod rate_limit;
 pub mod replies;
 pub mod server;
@@ -25,6 +28,10 @@ use tokio::task::JoinHandle;
 
 use crate::secret::{AppCredentials, Secret};
 use clock::Clock;
+use feishu_remedy::model::QUERY_PATH;
+use hold::Hold;
+use punch_results::PUNCH_RESULTS_PATH;
+use punch_route::PunchRoute;
 use server::SimState;
 
 /// The simulated app's ID: what the relay uses on the simulation, and what `--sim-only` accepts.
@@ -73,7 +80,20 @@ impl Default for SimConfig {
 #[derive(Clone)]
 pub struct SimHandle {
     state: Arc<SimState>,
+    punch: Arc<PunchRoute>,
+    hold: Arc<Hold>,
     addr: SocketAddr,
+}
+
+/// What one simulated route has seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Traffic {
+    /// Requests received (whatever became of them).
+    pub requests: u64,
+    /// Requests refused by the route's rate limit (429 + 99991400).
+    pub rate_limited: u64,
+    /// The most requests with a valid token that arrived within any one second.
+    pub busiest_second: usize,
 }
 
 impl SimHandle {
@@ -100,6 +120,31 @@ impl SimHandle {
     /// Query requests received so far.
     pub fn query_requests(&self) -> u64 {
         self.state.query_requests.load(Ordering::Relaxed)
+    }
+
+    /// Punch-results requests (`user_tasks/query`) received so far.
+    pub fn punch_requests(&self) -> u64 {
+        self.punch.requests()
+    }
+
+    /// What the route at `path` (`QUERY_PATH` or `PUNCH_RESULTS_PATH`) has seen.
+    pub fn traffic(&self, path: &str) -> Option<Traffic> {
+        let (requests, limiter) = match path {
+            QUERY_PATH => (self.query_requests(), &self.state.limiter),
+            PUNCH_RESULTS_PATH => (self.punch_requests(), &self.punch.limiter),
+            _ => return None,
+        };
+        Some(Traffic {
+            requests,
+            rate_limited: limiter.refused(),
+            busiest_second: limiter.busiest_second(),
+        })
+    }
+
+    /// While on, requests to Feishu's APIs (not the token endpoint) wait before being answered;
+    /// turning it off lets them go (tests use it to keep requests in flight).
+    pub fn hold_answers(&self, on: bool) {
+        self.hold.set(on);
     }
 
     /// Invalidates every issued token (the next query with one gets 99991663).
@@ -158,8 +203,17 @@ impl RunningSim {
 pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<RunningSim> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    let punch = Arc::new(PunchRoute::new(config.rate_limit));
     let state = Arc::new(SimState::new(config));
-    let app = server::router(state.clone());
+    let hold = Arc::new(Hold::default());
+    // The punch-results route is merged here rather than in `server::router`: it builds on the
+    // server's state (tokens), so the server cannot name it without a cycle.
+    let app = server::router(state.clone())
+        .merge(punch_route::router(state.clone(), punch.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            hold.clone(),
+            hold::layer,
+        ));
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -169,7 +223,12 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<Runni
             .await
     });
     Ok(RunningSim {
-        handle: SimHandle { state, addr },
+        handle: SimHandle {
+            state,
+            punch,
+            hold,
+            addr,
+        },
         stop,
         task,
     })

@@ -66,7 +66,7 @@ impl SimState {
     }
 
     /// The app behind a request's token, or the Feishu code refusing it.
-    fn authorise(&self, headers: &HeaderMap) -> Result<String, i64> {
+    pub(super) fn authorise(&self, headers: &HeaderMap) -> Result<String, i64> {
         let value = headers.get(AUTHORIZATION).ok_or(catalogue::TOKEN_MISSING)?;
         // Visible ASCII only (`to_str`), as before: anything else is malformed, not unknown.
         let token = value
@@ -84,7 +84,7 @@ impl SimState {
         self.tokens.app_of(token).ok_or(catalogue::TOKEN_INVALID)
     }
 
-    fn token_refusal(&self, code: i64, log_id: &str) -> Response {
+    pub(super) fn token_refusal(&self, code: i64, log_id: &str) -> Response {
         let mut response = replies::error(code, log_id);
         if code == catalogue::TOKEN_INVALID {
             let status = self.stale_token_status.load(Ordering::Relaxed);
