@@ -20,11 +20,16 @@ stop_relays() {
 trap stop_relays EXIT
 
 # start_relay [NAME=value…] [relay args…]: starts the relay on 127.0.0.1 with a port it picks
-# itself, and sets RELAY_URL and RELAY_PID. None of the caller's RELAY_* and FEISHU_* variables
-# reach it (the tests are written against the simulation's dataset and the relay's defaults; a
-# developer's settings must not change them): only the NAME=value settings given here, so it runs
-# on its simulation unless they say otherwise. Returns once it answers `GET /healthz` (a
-# `--sim-only` simulation, which serves only Feishu's paths, once it answers at all).
+# itself, and sets RELAY_URL, RELAY_PID and RELAY_SIM_URL (the in-process simulation's address,
+# where its Feishu sign-in page is; empty on real Feishu and with --sim-only). None of the
+# caller's RELAY_* and FEISHU_* variables reach it (the tests are written against the simulation's
+# dataset and the relay's defaults; a developer's settings must not change them): only the
+# NAME=value settings given here, so it runs on its simulation unless they say otherwise. Returns
+# once it answers `GET /healthz` (a `--sim-only` simulation, which serves only Feishu's paths, once
+# it answers at all). A sign-in mode is a setting like any other:
+#   start_relay RELAY_ACCESS=feishu --www-dir www --pkg-dir pkg    (a session key made for the run)
+#   start_relay RELAY_ACCESS=feishu RELAY_SESSION_KEY="$key" RELAY_ADMINS=sim_hr
+#   start_relay RELAY_ACCESS=token RELAY_TOKEN_KEY="$key"
 start_relay() {
   local settings=() cleared=() name url code log n=$((${#RELAY_PIDS[@]} + 1))
   while [ $# -gt 0 ] && [[ $1 =~ ^[A-Z_][A-Z0-9_]*= ]]; do
@@ -47,12 +52,14 @@ start_relay() {
   RELAY_PID=$!
   RELAY_PIDS+=("$RELAY_PID")
   RELAY_URL=""
+  RELAY_SIM_URL=""
   for _ in $(seq 1 150); do
     url=$(sed -n 's/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -1)
     if [ -n "$url" ]; then
       code=$(curl -s -o /dev/null -w '%{http_code}' "$url/healthz" 2>/dev/null || true)
       if [ "$code" = 200 ] || { [ "$healthy" = any ] && [ "${code:-000}" != 000 ]; }; then
         RELAY_URL=$url
+        RELAY_SIM_URL=$(sed -n 's/.*simulation of Feishu started at \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -1)
         return 0
       fi
     fi

@@ -18,6 +18,10 @@ pub enum Access {
     Open(AllowedHosts),
     /// `Authorization: Bearer <key>` with one of these keys.
     Bearer(ApiKeys),
+    /// `--access feishu|token`: every caller reaches the route, and the sign-in (`crate::auth`)
+    /// decides who they are and what they may ask. The relay refuses to start in this mode
+    /// without a sign-in configured.
+    BySignIn,
 }
 
 /// The accepted API keys (from `RELAY_API_KEYS`).
@@ -114,14 +118,16 @@ impl Access {
             }
             Access::Bearer(keys) => (!bearer_token(headers).is_some_and(|t| keys.contains(t)))
                 .then_some(catalogue::RELAY_UNAUTHORIZED),
+            Access::BySignIn => None,
         }
     }
 
-    /// A name for logs and the README: `open` or `bearer`.
+    /// A name for logs and the README: `open`, `bearer` or `sign-in`.
     pub fn name(&self) -> &'static str {
         match self {
             Access::Open(_) => "open",
             Access::Bearer(_) => "bearer",
+            Access::BySignIn => "sign-in",
         }
     }
 }

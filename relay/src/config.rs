@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
@@ -10,6 +11,10 @@ use feishu_remedy::calendar::RemedyDate;
 use feishu_remedy::validate::{self, Loose};
 
 use crate::access::{is_loopback_url, Access, AllowedHosts, ApiKeys};
+use crate::auth::identity::Admins;
+use crate::auth::jwt::{TokenVerifier, DEFAULT_AUDIENCE};
+use crate::auth::key::SessionKey;
+use crate::auth::session::DEFAULT_TTL;
 use crate::cors::CorsPolicy;
 use crate::gates::GateSettings;
 use crate::limiter::{self, LimitSettings};
@@ -35,8 +40,10 @@ pub const ENV_API_KEYS: &str = "RELAY_API_KEYS";
     about = "Feishu relay for query_user_allowed_remedys: holds the app credentials and tenant \
              token, speaks Feishu's wire format on Feishu's path. Without FEISHU_APP_ID and \
              FEISHU_APP_SECRET it runs on a built-in simulation of Feishu.",
-    after_help = "Secrets come from the environment only: FEISHU_APP_SECRET, and RELAY_API_KEYS \
-                  (comma-separated) for --access bearer."
+    after_help = "Secrets come from the environment only: FEISHU_APP_SECRET; RELAY_API_KEYS \
+                  (comma-separated) for --access bearer; RELAY_SESSION_KEY (at least 32 bytes) \
+                  for --access feishu; RELAY_TOKEN_KEY (HS256, at least 32 bytes) for --access \
+                  token."
 )]
 pub struct Cli {
     /// Address to listen on; port 0 picks a free one (see the `listening on` log line).
@@ -107,7 +114,9 @@ pub struct Cli {
     )]
     pub allowed_hosts: Vec<String>,
 
-    /// Who may call: `open` (loopback only) or `bearer` (keys from RELAY_API_KEYS).
+    /// Who may call: `open` (loopback only), `bearer` (keys from RELAY_API_KEYS), `feishu`
+    /// (employees sign in with Feishu; each sees only their own punches) or `token` (a signed
+    /// token from the host page names the employee).
     #[arg(long, env = "RELAY_ACCESS", value_enum, default_value_t = AccessArg::Open)]
     pub access: AccessArg,
 
@@ -149,6 +158,41 @@ pub struct Cli {
         value_name = "URL"
     )]
     pub base_url: String,
+
+    // Who is asking (`--access feishu|token`, issue 11). Secrets (RELAY_SESSION_KEY,
+    // RELAY_TOKEN_KEY) come from the environment only.
+    /// `feishu`: how long a session lasts: `8h`, `30m`, `3600s`, `1d` (1 minute to 30 days).
+    #[arg(long, env = "RELAY_SESSION_TTL", value_name = "DURATION", value_parser = parse_ttl, default_value = "8h")]
+    pub session_ttl: Duration,
+
+    /// `feishu`: the URL people open the relay at (`https://remedy.example.com`); it builds the
+    /// redirect URL `{public}/auth/callback`, and https makes the cookies `Secure` and `__Host-`.
+    /// On a loopback address it defaults to `http://{listen address}`.
+    #[arg(long, env = "RELAY_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// `feishu`: Feishu's authorize host (default https://accounts.feishu.cn; Lark:
+    /// https://accounts.larksuite.com). On the simulation, the simulation's own.
+    #[arg(
+        long = "feishu-accounts-url",
+        env = "FEISHU_ACCOUNTS_URL",
+        value_name = "URL"
+    )]
+    pub accounts_url: Option<String>,
+
+    /// `feishu`/`token`: `user_id`s who may ask about anyone (HR), comma-separated. On the
+    /// simulation, unset means its HR account `sim_hr`.
+    #[arg(long = "admins", env = "RELAY_ADMINS", value_name = "USER_IDS")]
+    pub admins: Option<String>,
+
+    /// `token`: a PEM RSA or EC (P-256) public key verifying RS256/ES256 tokens (instead of
+    /// RELAY_TOKEN_KEY).
+    #[arg(long, env = "RELAY_TOKEN_PUBLIC_KEY", value_name = "FILE")]
+    pub token_public_key: Option<PathBuf>,
+
+    /// `token`: the `aud` tokens must carry.
+    #[arg(long, env = "RELAY_TOKEN_AUDIENCE", default_value = DEFAULT_AUDIENCE, value_name = "AUD")]
+    pub token_audience: String,
 }
 
 /// `--access`.
@@ -158,6 +202,22 @@ pub enum AccessArg {
     Open,
     /// `Authorization: Bearer <key>` with a key from RELAY_API_KEYS.
     Bearer,
+    /// Employees sign in with Feishu (session cookie keyed by RELAY_SESSION_KEY).
+    Feishu,
+    /// `Authorization: Bearer <JWT>` minted by the host page's backend.
+    Token,
+}
+
+impl AccessArg {
+    /// The value as given on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            AccessArg::Open => "open",
+            AccessArg::Bearer => "bearer",
+            AccessArg::Feishu => "feishu",
+            AccessArg::Token => "token",
+        }
+    }
 }
 
 /// Where queries go.
@@ -191,6 +251,9 @@ pub struct Config {
     pub upstream: UpstreamChoice,
     /// Each Feishu route's limiter, and coalescing.
     pub gates: GateSettings,
+    /// Who is asking (`--access feishu|token`); with a mode other than [`SignInChoice::Off`],
+    /// `access` is [`Access::BySignIn`].
+    pub sign_in: SignInChoice,
 }
 
 /// A configuration that cannot work; the text says what to change.
@@ -214,6 +277,25 @@ impl Config {
             access: Access::Open(AllowedHosts::default()),
             upstream: UpstreamChoice::Simulation(sim),
             gates: GateSettings::default(),
+            sign_in: SignInChoice::Off,
+        }
+    }
+
+    /// Sets the sign-in mode (and the access that goes with it: [`Access::BySignIn`] for a
+    /// sign-in mode).
+    pub fn set_sign_in(&mut self, sign_in: SignInChoice) {
+        if !matches!(sign_in, SignInChoice::Off) {
+            self.access = Access::BySignIn;
+        }
+        self.sign_in = sign_in;
+    }
+
+    /// The access mode's name, for the start-up line: `open`, `bearer`, `feishu` or `token`.
+    pub fn access_name(&self) -> &'static str {
+        match &self.sign_in {
+            SignInChoice::Off => self.access.name(),
+            SignInChoice::Feishu(_) => "feishu",
+            SignInChoice::Token(_) => "token",
         }
     }
 
@@ -221,13 +303,21 @@ impl Config {
     pub fn from_cli(cli: &Cli, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let statics = StaticFiles::new(cli.www_dir.as_deref(), cli.pkg_dir.as_deref())
             .or_else(|e| fail(format!("static directory: {e}")))?;
+        let upstream = upstream(cli, &env)?;
+        let on_simulation = matches!(upstream, UpstreamChoice::Simulation(_));
+        let sign_in = sign_in(cli, &env, on_simulation)?;
+        let access = match sign_in {
+            SignInChoice::Off => access(cli, &env)?,
+            _ => Access::BySignIn,
+        };
         Ok(Config {
             listen: cli.listen,
             statics,
             cors: CorsPolicy::new(&cli.cors_origins),
             upstream_timeout: Duration::from_millis(cli.upstream_timeout_ms),
-            access: access(cli, &env)?,
-            upstream: upstream(cli, &env)?,
+            access,
+            upstream,
+            sign_in,
             gates: gates(cli),
         })
     }
@@ -262,6 +352,7 @@ fn access(cli: &Cli, env: &impl Fn(&str) -> Option<String>) -> Result<Access, Co
             }
             Ok(Access::Bearer(keys))
         }
+        AccessArg::Feishu | AccessArg::Token => Ok(Access::BySignIn),
     }
 }
 
@@ -320,6 +411,292 @@ fn simulation(cli: &Cli) -> Result<SimConfig, ConfigError> {
         clock,
         ..SimConfig::default()
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who is asking: `--access feishu|token` (issue 11).
+
+/// Environment variable holding the master key of the session cookies (`--access feishu`).
+pub const ENV_SESSION_KEY: &str = "RELAY_SESSION_KEY";
+
+/// Environment variable holding the HS256 key of `--access token`.
+pub const ENV_TOKEN_KEY: &str = "RELAY_TOKEN_KEY";
+
+/// Feishu's authorize host (Lark's is `https://accounts.larksuite.com`).
+pub const DEFAULT_ACCOUNTS_URL: &str = "https://accounts.feishu.cn";
+
+/// The admins on the simulation when `RELAY_ADMINS` is unset: its HR account, so that the demo
+/// shows an admin's view (issue 11: "one of them, a new one, is HR: an admin in the demo").
+pub use crate::sim::dataset::DEMO_ADMINS;
+
+/// The shortest and longest `--session-ttl`.
+const SESSION_TTL_RANGE: (Duration, Duration) =
+    (Duration::from_secs(60), Duration::from_secs(30 * 86_400));
+
+/// Who is asking, as configured.
+#[derive(Debug, Clone)]
+pub enum SignInChoice {
+    /// `open` / `bearer`: the relay does not know who asks.
+    Off,
+    /// `feishu`: Feishu sign-in and a session cookie.
+    Feishu(FeishuSignInChoice),
+    /// `token`: a signed token from the host page.
+    Token(TokenChoice),
+}
+
+/// `--access feishu`'s settings.
+#[derive(Debug, Clone)]
+pub struct FeishuSignInChoice {
+    /// The cookies' key.
+    pub key: SessionKey,
+    /// Whether `key` was made for this run (simulation without `RELAY_SESSION_KEY`).
+    pub key_generated: bool,
+    /// How long a session lasts.
+    pub ttl: Duration,
+    /// The public URL, no trailing slash; `None`: `http://{the address listened on}`.
+    pub public_url: Option<String>,
+    /// Feishu's authorize host; `None`: the simulation's own address.
+    pub accounts_url: Option<String>,
+    /// Who may ask about anyone.
+    pub admins: Admins,
+}
+
+impl FeishuSignInChoice {
+    /// Feishu sign-in with `key`, the default session lifetime, the public URL and accounts host
+    /// by default (the listen address; the simulation's), and `admins`.
+    pub fn new(key: SessionKey, admins: Admins) -> Self {
+        FeishuSignInChoice {
+            key,
+            key_generated: false,
+            ttl: DEFAULT_TTL,
+            public_url: None,
+            accounts_url: None,
+            admins,
+        }
+    }
+}
+
+/// `--access token`'s settings.
+#[derive(Debug, Clone)]
+pub struct TokenChoice {
+    /// Verifies the tokens (one key, one algorithm).
+    pub verifier: Arc<TokenVerifier>,
+    /// `user_id`s (a token's `employee_id`) who may ask about anyone, besides `admin: true`.
+    pub admins: Admins,
+}
+
+/// `--session-ttl`: `N` seconds, or `N` followed by `s`, `m`, `h` or `d`.
+fn parse_ttl(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let (digits, unit) = match raw.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => raw.split_at(i),
+        None => (raw, "s"),
+    };
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => {
+            return Err(format!(
+                "{raw:?} is not a duration like 8h, 30m, 3600s or 1d"
+            ))
+        }
+    };
+    let ttl = digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("{raw:?} is not a duration like 8h, 30m, 3600s or 1d"))?;
+    let (min, max) = SESSION_TTL_RANGE;
+    if ttl < min || ttl > max {
+        return Err(format!("{raw:?} is outside 1 minute to 30 days"));
+    }
+    Ok(ttl)
+}
+
+/// The sign-in mode from `--access` and its settings; settings of a mode not chosen are refused
+/// (a forgotten `--access feishu` must not leave the relay answering about everyone).
+fn sign_in(
+    cli: &Cli,
+    env: &impl Fn(&str) -> Option<String>,
+    on_simulation: bool,
+) -> Result<SignInChoice, ConfigError> {
+    use AccessArg::{Feishu, Token};
+    let set = |k: &str| env(k).is_some_and(|v| !v.trim().is_empty());
+    let settings: [(bool, &str, &[AccessArg]); 6] = [
+        (set(ENV_SESSION_KEY), ENV_SESSION_KEY, &[Feishu]),
+        (
+            cli.public_url.is_some(),
+            "--public-url (RELAY_PUBLIC_URL)",
+            &[Feishu],
+        ),
+        (
+            cli.accounts_url.is_some(),
+            "--feishu-accounts-url",
+            &[Feishu],
+        ),
+        (set(ENV_TOKEN_KEY), ENV_TOKEN_KEY, &[Token]),
+        (
+            cli.token_public_key.is_some(),
+            "--token-public-key",
+            &[Token],
+        ),
+        (
+            cli.admins.is_some(),
+            "--admins (RELAY_ADMINS)",
+            &[Feishu, Token],
+        ),
+    ];
+    for (present, what, modes) in settings {
+        if present && !modes.contains(&cli.access) {
+            let wanted: Vec<&str> = modes.iter().map(|m| m.name()).collect();
+            return fail(format!(
+                "{what} applies only to --access {}, and the access is {}: set RELAY_ACCESS or \
+                 remove the setting",
+                wanted.join(" or "),
+                cli.access.name()
+            ));
+        }
+    }
+    let admins = match (&cli.admins, on_simulation) {
+        (Some(list), _) => Admins::from_list(list),
+        (None, true) => Admins::from_list(DEMO_ADMINS),
+        (None, false) => Admins::default(),
+    };
+    match cli.access {
+        AccessArg::Open | AccessArg::Bearer => Ok(SignInChoice::Off),
+        AccessArg::Feishu => feishu_sign_in(cli, env, on_simulation, admins),
+        AccessArg::Token => token_sign_in(cli, env, admins),
+    }
+}
+
+fn feishu_sign_in(
+    cli: &Cli,
+    env: &impl Fn(&str) -> Option<String>,
+    on_simulation: bool,
+    admins: Admins,
+) -> Result<SignInChoice, ConfigError> {
+    let master = env(ENV_SESSION_KEY).filter(|k| !k.is_empty());
+    let (key, key_generated) = match master {
+        Some(master) => {
+            let key =
+                SessionKey::from_master(&Secret::new(master)).or_else(|e| fail(e.to_string()))?;
+            (key, false)
+        }
+        None if on_simulation => {
+            let key = SessionKey::generate().or_else(|e| fail(e.to_string()))?;
+            (key, true)
+        }
+        None => {
+            return fail(format!(
+                "--access feishu needs {ENV_SESSION_KEY} (at least 32 bytes, the same on every \
+                 replica; make one with `openssl rand -base64 48`)"
+            ))
+        }
+    };
+    if cli.cors_origins.iter().any(|o| o.trim() == "*") {
+        return fail(
+            "--cors-origin '*' cannot carry the session cookie (browsers send no credentials to \
+             a wildcard origin): name the pages' origins with --cors-origin",
+        );
+    }
+    let public_url = match &cli.public_url {
+        Some(raw) => Some(public_url(raw)?),
+        None if cli.listen.ip().is_loopback() => None,
+        None => {
+            return fail(format!(
+                "--access feishu on {} needs --public-url (RELAY_PUBLIC_URL), the https URL \
+                 people open, to build the redirect URL registered in Feishu",
+                cli.listen
+            ))
+        }
+    };
+    let accounts_url =
+        match (&cli.accounts_url, on_simulation) {
+            (Some(_), true) => return fail(
+                "--feishu-accounts-url is for real Feishu; on the simulation the sign-in page is \
+                 the simulation's own",
+            ),
+            (Some(raw), false) => Some(accounts_url(raw)?),
+            (None, true) => None,
+            (None, false) => Some(DEFAULT_ACCOUNTS_URL.to_owned()),
+        };
+    Ok(SignInChoice::Feishu(FeishuSignInChoice {
+        key,
+        key_generated,
+        ttl: cli.session_ttl,
+        public_url,
+        accounts_url,
+        admins,
+    }))
+}
+
+/// `--public-url`: http(s), no query or fragment; `http://` only for a loopback host (the
+/// session cookie would otherwise cross the network in clear text).
+fn public_url(raw: &str) -> Result<String, ConfigError> {
+    let url = validate::relay_url(&Loose::Text(raw.trim().to_owned())).or_else(|_| {
+        fail(format!(
+            "--public-url must be an http(s) URL without query or fragment, got {raw:?}"
+        ))
+    })?;
+    if url.starts_with("http://") && !is_loopback_url(&url) {
+        return fail(format!(
+            "--public-url must be https:// (the session cookie must not cross the network in \
+             clear text), unless it is a loopback address; got {raw:?}"
+        ));
+    }
+    Ok(url)
+}
+
+fn accounts_url(raw: &str) -> Result<String, ConfigError> {
+    validate::relay_url(&Loose::Text(raw.trim().to_owned())).or_else(|_| {
+        fail(format!(
+            "--feishu-accounts-url must be an http(s) URL, got {raw:?}"
+        ))
+    })
+}
+
+fn token_sign_in(
+    cli: &Cli,
+    env: &impl Fn(&str) -> Option<String>,
+    admins: Admins,
+) -> Result<SignInChoice, ConfigError> {
+    let audience = cli.token_audience.trim();
+    if audience.is_empty() {
+        return fail("--token-audience must not be empty");
+    }
+    let hmac = env(ENV_TOKEN_KEY).filter(|k| !k.is_empty());
+    let verifier = match (hmac, &cli.token_public_key) {
+        (Some(_), Some(_)) => {
+            return fail(format!(
+                "--access token takes one key: {ENV_TOKEN_KEY} (HS256) or --token-public-key \
+                 (RS256/ES256), not both"
+            ))
+        }
+        (None, None) => {
+            return fail(format!(
+                "--access token needs {ENV_TOKEN_KEY} (HS256, at least 32 bytes) or \
+                 --token-public-key FILE (a PEM RSA or EC P-256 public key)"
+            ))
+        }
+        (Some(key), None) => TokenVerifier::hs256(&Secret::new(key), audience),
+        (None, Some(file)) => {
+            let pem = std::fs::read_to_string(file).or_else(|e| {
+                fail(format!(
+                    "cannot read --token-public-key {}: {e}",
+                    file.display()
+                ))
+            })?;
+            TokenVerifier::from_public_key_pem(&pem, audience)
+        }
+    }
+    .or_else(|e| fail(e.to_string()))?;
+    Ok(SignInChoice::Token(TokenChoice {
+        verifier: Arc::new(verifier),
+        admins,
+    }))
 }
 
 #[cfg(test)]
@@ -442,5 +819,182 @@ mod tests {
                 .len()
                 == 2
         );
+    }
+
+    // Sign-in modes (issue 11).
+
+    const KEY32: &str = "a-session-master-key-of-32-bytes-or-more";
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    const REAL: &[(&str, &str)] = &[(ENV_APP_SECRET, "app-s3cr3t"), (ENV_SESSION_KEY, KEY32)];
+
+    fn feishu(c: Config) -> FeishuSignInChoice {
+        match c.sign_in {
+            SignInChoice::Feishu(f) => f,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn session_ttls() {
+        assert_eq!(parse_ttl("8h"), Ok(Duration::from_secs(8 * 3600)));
+        assert_eq!(parse_ttl("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_ttl("3600"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_ttl("1d"), Ok(Duration::from_secs(86_400)));
+        for bad in [
+            "",
+            "h",
+            "8x",
+            "-1h",
+            "59s",
+            "31d",
+            "99999999999999999999d",
+            "1.5h",
+        ] {
+            assert!(parse_ttl(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(cli(&[]).session_ttl, DEFAULT_TTL);
+    }
+
+    #[test]
+    fn feishu_mode_needs_a_session_key_except_on_the_simulation() {
+        let real = ["--access", "feishu", "--feishu-app-id", "cli_x"];
+        let no_key = |k: &str| (k == ENV_APP_SECRET).then(|| "app-s3cr3t".to_owned());
+        let err = Config::from_cli(&cli(&real), no_key)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(ENV_SESSION_KEY), "{err}");
+        let short = |k: &str| match k {
+            ENV_APP_SECRET => Some("app-s3cr3t".to_owned()),
+            ENV_SESSION_KEY => Some("short-k3y".to_owned()),
+            _ => None,
+        };
+        let err = Config::from_cli(&cli(&real), short)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("at least 32 bytes") && !err.contains("short-k3y"),
+            "{err}"
+        );
+        let c = Config::from_cli(&cli(&real), env_of(REAL)).unwrap();
+        assert!(matches!(c.access, Access::BySignIn));
+        assert_eq!(c.access_name(), "feishu");
+        let f = feishu(c);
+        assert!(!f.key_generated && f.admins.is_empty());
+        assert_eq!(f.accounts_url.as_deref(), Some(DEFAULT_ACCOUNTS_URL));
+        assert_eq!(f.ttl, DEFAULT_TTL);
+        let sim = feishu(Config::from_cli(&cli(&["--access", "feishu"]), no_env).unwrap());
+        assert!(sim.key_generated);
+        assert_eq!(sim.accounts_url, None, "the simulation's own");
+        assert!(
+            sim.admins.contains(Some(DEMO_ADMINS)),
+            "HR is the demo's admin"
+        );
+        let none = cli(&["--access", "feishu", "--admins", ""]);
+        assert!(feishu(Config::from_cli(&none, no_env).unwrap())
+            .admins
+            .is_empty());
+    }
+
+    #[test]
+    fn feishu_mode_urls() {
+        let with = |args: &[&str]| {
+            let mut all = vec!["--access", "feishu", "--feishu-app-id", "cli_x"];
+            all.extend_from_slice(args);
+            Config::from_cli(&cli(&all), env_of(REAL))
+        };
+        let err = with(&["--listen", "0.0.0.0:8787"]).unwrap_err().to_string();
+        assert!(err.contains("--public-url"), "{err}");
+        let c = with(&[
+            "--listen",
+            "0.0.0.0:8787",
+            "--public-url",
+            "https://r.example.com/",
+        ]);
+        assert_eq!(
+            feishu(c.unwrap()).public_url.as_deref(),
+            Some("https://r.example.com")
+        );
+        let err = with(&["--public-url", "http://r.example.com"]).unwrap_err();
+        assert!(err.to_string().contains("https://"), "{err}");
+        assert!(with(&["--public-url", "http://127.0.0.1:9000"]).is_ok());
+        assert!(with(&["--public-url", "https://r.example.com/?x"]).is_err());
+        let lark = with(&["--feishu-accounts-url", "https://accounts.larksuite.com"]).unwrap();
+        assert_eq!(
+            feishu(lark).accounts_url.as_deref(),
+            Some("https://accounts.larksuite.com")
+        );
+        let on_sim = cli(&[
+            "--access",
+            "feishu",
+            "--feishu-accounts-url",
+            "https://a.example",
+        ]);
+        assert!(Config::from_cli(&on_sim, no_env).is_err());
+        let err = with(&["--cors-origin", "*"]).unwrap_err().to_string();
+        assert!(err.contains("session cookie"), "{err}");
+        assert!(with(&["--cors-origin", "https://hr.example.com"]).is_ok());
+    }
+
+    #[test]
+    fn token_mode_takes_exactly_one_key() {
+        let hs = |k: &str| (k == ENV_TOKEN_KEY).then(|| "t".repeat(32));
+        let c = Config::from_cli(&cli(&["--access", "token"]), hs).unwrap();
+        assert_eq!(c.access_name(), "token");
+        let SignInChoice::Token(t) = c.sign_in else {
+            panic!()
+        };
+        assert_eq!(t.verifier.algorithm(), jsonwebtoken::Algorithm::HS256);
+        let err = Config::from_cli(&cli(&["--access", "token"]), no_env).unwrap_err();
+        assert!(err.to_string().contains(ENV_TOKEN_KEY), "{err}");
+        let short = |k: &str| (k == ENV_TOKEN_KEY).then(|| "tiny-k3y".to_owned());
+        let err = Config::from_cli(&cli(&["--access", "token"]), short).unwrap_err();
+        assert!(!err.to_string().contains("tiny-k3y"), "{err}");
+        let both = cli(&[
+            "--access",
+            "token",
+            "--token-public-key",
+            "/nonexistent.pem",
+        ]);
+        let err = Config::from_cli(&both, hs).unwrap_err().to_string();
+        assert!(err.contains("not both"), "{err}");
+        let err = Config::from_cli(&both, no_env).unwrap_err().to_string();
+        assert!(err.contains("/nonexistent.pem"), "{err}");
+        let blank = cli(&["--access", "token", "--token-audience", " "]);
+        assert!(Config::from_cli(&blank, hs).is_err());
+    }
+
+    #[test]
+    fn a_mode_s_settings_without_the_mode_are_refused() {
+        let key = |k: &str| (k == ENV_SESSION_KEY).then(|| KEY32.to_owned());
+        let err = Config::from_cli(&cli(&[]), key).unwrap_err().to_string();
+        assert!(
+            err.contains("--access feishu") && err.contains("open"),
+            "{err}"
+        );
+        assert!(!err.contains(KEY32));
+        let tk = |k: &str| (k == ENV_TOKEN_KEY).then(|| KEY32.to_owned());
+        assert!(Config::from_cli(&cli(&["--access", "feishu"]), tk).is_err());
+        let cases: [(&[&str], bool); 3] = [
+            (&["--public-url", "https://r.example.com"], false),
+            (&["--admins", "sim_hr"], false),
+            (
+                &["--access", "token", "--public-url", "https://r.example.com"],
+                true,
+            ),
+        ];
+        for (args, with_token_key) in cases {
+            let env = |k: &str| tk(k).filter(|_| with_token_key);
+            let err = Config::from_cli(&cli(args), env).unwrap_err().to_string();
+            assert!(err.contains("applies only to"), "{args:?}: {err}");
+        }
     }
 }

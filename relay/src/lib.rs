@@ -37,7 +37,8 @@ pub mod proxy;
 pub mod request_log;
 pub mod server;
 pub mod shutdown;
+pub mod signin_routes;
 pub mod state;
 
-pub use config::{Cli, Config, UpstreamChoice};
+pub use config::{Cli, Config, SignInChoice, UpstreamChoice};
 pub use server::{start, RunningRelay, StartError};

@@ -1,8 +1,10 @@
 //! The one forwarded route, `POST /open-apis/attendance/v1/user_task_remedys/query_user_allowed_remedys`:
-//! access, content type, size and validation are checked here, in that order, before anything is
-//! sent upstream; then the reply is passed back unchanged.
+//! access (and who is asking), content type, size, validation and whether the id is the caller's
+//! own are checked here, in that order, before anything is sent upstream; then the reply is
+//! passed back unchanged.
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -16,6 +18,8 @@ use feishu_remedy::model::RemedyQuery;
 use feishu_remedy::validate;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
+use crate::auth::identity::Requested;
+use crate::auth::permit;
 use crate::log_id::LogId;
 use crate::state::AppState;
 use crate::token::TokenError;
@@ -60,6 +64,8 @@ async fn checked_query(
     if let Some(code) = state.access.refusal(req.headers()) {
         return Err(relay_error(code, log_id));
     }
+    let caller = permit::identify(&state.sign_in, req.headers(), SystemTime::now(), log_id)
+        .map_err(|refused| refused.response(log_id))?;
     // Requiring JSON also means a cross-origin page cannot send this as a CORS "simple" request:
     // the browser must ask (preflight) first, and only allowed origins get a yes.
     if !is_json(req.headers()) {
@@ -73,10 +79,16 @@ async fn checked_query(
     let body = tokio::time::timeout(state.upstream.timeout(), read_body(req.into_body(), log_id))
         .await
         .map_err(|_| relay_error(catalogue::RELAY_REQUEST_TIMEOUT, log_id))??;
-    validate::wire_query(employee_type.as_deref(), &body).map_err(|e| invalid_param(&e, log_id))
+    let query = validate::wire_query(employee_type.as_deref(), &body)
+        .map_err(|e| invalid_param(&e, log_id))?;
+    let requested = Requested::One(query.user_id.as_str());
+    permit::permit(&caller, query.employee_type, requested, log_id)
+        .map_err(|refused| refused.response(log_id))?;
+    Ok(query)
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+/// Whether the request says its body is JSON (`application/json`, parameters allowed).
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
@@ -89,7 +101,7 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
 }
 
 /// Reads at most [`MAX_REQUEST_BODY`] bytes; a chunked body that goes past it is refused too.
-async fn read_body(body: Body, log_id: &LogId) -> Result<Bytes, Response> {
+pub(crate) async fn read_body(body: Body, log_id: &LogId) -> Result<Bytes, Response> {
     match Limited::new(body, MAX_REQUEST_BODY).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
@@ -119,10 +131,10 @@ fn upstream_failure(err: &UpstreamError, log_id: &LogId) -> Response {
             catalogue::RELAY_TOKEN_REFUSED
         }
         UpstreamError::Timeout(_) => catalogue::RELAY_UPSTREAM_TIMEOUT,
+        // Asking again gets the same oversized reply: not retryable, unlike "unreachable".
+        UpstreamError::TooLarge => catalogue::RELAY_REPLY_TOO_LARGE,
         UpstreamError::RateLimited(_) => catalogue::RELAY_RATE_LIMITED,
-        UpstreamError::Token(_) | UpstreamError::Unreachable | UpstreamError::TooLarge => {
-            catalogue::RELAY_UPSTREAM_DOWN
-        }
+        UpstreamError::Token(_) | UpstreamError::Unreachable => catalogue::RELAY_UPSTREAM_DOWN,
     };
     let base = catalogue::find(code).map_or("relay error", |e| e.feishu_msg);
     // The cause's text comes from `TokenError`/`UpstreamError`, which never hold the secret.

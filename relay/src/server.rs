@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
@@ -20,7 +20,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::config::{Config, UpstreamChoice};
+use crate::auth::feishu_signin::SigninClient;
+use crate::auth::login::LoginCookies;
+use crate::auth::mode::{Caller, FeishuSignIn, SignIn, TokenSignIn};
+use crate::auth::permit;
+use crate::auth::sealed::secure_for;
+use crate::auth::session::SessionCookies;
+use crate::config::{Config, FeishuSignInChoice, SignInChoice, UpstreamChoice};
 use crate::log_id::LogId;
 use crate::metrics::Metrics;
 use crate::secret::AppCredentials;
@@ -28,8 +34,8 @@ use crate::sim::{self, RunningSim, SimConfig, SimHandle};
 use crate::state::AppState;
 use crate::token::TokenManager;
 use crate::upstream::Upstream;
-use crate::wire::{relay_error, JSON_UTF8};
-use crate::{access, cors, proxy, request_log};
+use crate::wire::{json_reply, relay_error, relay_error_with};
+use crate::{access, cors, proxy, request_log, signin_routes};
 
 /// Log target of the start-up lines (which upstream, `listening on http://ADDR`): always
 /// enabled by [`crate::logging::init`], whatever `RUST_LOG` says, because scripts read them.
@@ -111,16 +117,13 @@ impl RunningRelay {
 
 /// Starts the relay as configured: the simulation first if asked for, then the listener.
 /// Logs first whether it runs on the simulation, and `listening on http://ADDR` once bound.
-pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
+pub async fn start(mut config: Config) -> Result<RunningRelay, StartError> {
     announce(&config);
     let (timeout, listen) = (config.upstream_timeout, config.listen);
     let sim = match &config.upstream {
         UpstreamChoice::Feishu { .. } => None,
         UpstreamChoice::Simulation(sim_config) => Some(start_simulation(sim_config.clone()).await?),
     };
-    let (state, cors_policy) = app_state(config, sim.as_ref().map(|s| s.handle().clone()))?;
-    let metrics = state.upstream.metrics().clone();
-    let app = router(state, cors_policy);
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -131,6 +134,11 @@ pub async fn start(config: Config) -> Result<RunningRelay, StartError> {
         addr: listen,
         source,
     })?;
+    // Bound first: on loopback the public URL defaults to the address, port 0 resolved.
+    config.listen = addr;
+    let (state, cors_policy) = app_state(config, sim.as_ref().map(|s| s.handle().clone()))?;
+    let metrics = state.upstream.metrics().clone();
+    let app = router(state, cors_policy);
     tracing::info!(target: READY_TARGET, "listening on http://{addr}");
     let header_timeout = timeout.clamp(MIN_HEADER_READ_TIMEOUT, MAX_HEADER_READ_TIMEOUT);
     let (stop, task) = serve(listener, app, header_timeout);
@@ -182,16 +190,80 @@ fn app_state(
     let timeout = config.upstream_timeout;
     let (base_url, app) = upstream_of(&config.upstream, sim.as_ref())?;
     let http = http_client(&base_url, timeout)?;
+    let sign_in = sign_in_of(&config, sim.as_ref(), &base_url, &app)?;
     let tokens = TokenManager::new(http.clone(), &base_url, app);
     let upstream = Upstream::new(http, &base_url, tokens, timeout, config.gates)
         .map_err(StartError::Client)?;
     let state = Arc::new(AppState {
         upstream,
         access: config.access,
+        sign_in,
         statics: config.statics,
         sim,
     });
     Ok((state, Arc::new(config.cors)))
+}
+
+/// The sign-in at run time. Feishu sign-in talks to the upstream (Feishu or the simulation) as
+/// the upstream's app; its authorize page is the configured accounts host, or the simulation's.
+fn sign_in_of(
+    config: &Config,
+    sim: Option<&SimHandle>,
+    base_url: &str,
+    app: &AppCredentials,
+) -> Result<SignIn, StartError> {
+    match &config.sign_in {
+        SignInChoice::Off if matches!(config.access, access::Access::BySignIn) => Err(
+            StartError::Client("access by sign-in, but no sign-in mode configured".to_owned()),
+        ),
+        SignInChoice::Off => Ok(SignIn::Off),
+        SignInChoice::Token(t) => Ok(SignIn::Token(Arc::new(TokenSignIn {
+            verifier: t.verifier.clone(),
+            admins: t.admins.clone(),
+        }))),
+        SignInChoice::Feishu(f) => {
+            let accounts_url = match (&f.accounts_url, sim) {
+                (Some(url), _) => url.clone(),
+                (None, Some(sim)) => sim.base_url(),
+                (None, None) => {
+                    return Err(StartError::Client(
+                        "--access feishu needs Feishu's accounts URL".to_owned(),
+                    ))
+                }
+            };
+            let http = http_client_builder(base_url, config.upstream_timeout)
+                .timeout(config.upstream_timeout)
+                .build()
+                .map_err(|e| StartError::Client(e.to_string()))?;
+            let client =
+                SigninClient::new(http, base_url, app.app_id.clone(), app.app_secret.clone());
+            let feishu = feishu_sign_in(f, config.listen, accounts_url, client, &app.app_id);
+            Ok(SignIn::Feishu(Arc::new(feishu)))
+        }
+    }
+}
+
+fn feishu_sign_in(
+    f: &FeishuSignInChoice,
+    listen: SocketAddr,
+    accounts_url: String,
+    client: SigninClient,
+    app_id: &str,
+) -> FeishuSignIn {
+    let public_url = f
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{listen}"));
+    let secure = secure_for(&public_url);
+    FeishuSignIn {
+        sessions: SessionCookies::new(f.key.clone(), secure, f.ttl),
+        logins: LoginCookies::new(f.key.clone(), secure),
+        client,
+        admins: f.admins.clone(),
+        app_id: app_id.to_owned(),
+        accounts_url,
+        public_url,
+    }
 }
 
 /// Where queries go and as which app: Feishu's URL and the configured app, or the running
@@ -214,24 +286,49 @@ fn upstream_of(
 
 fn announce(config: &Config) {
     let version = env!("CARGO_PKG_VERSION");
+    let access = access_summary(config);
     match &config.upstream {
         UpstreamChoice::Simulation(_) => tracing::info!(
             target: READY_TARGET,
             "relay {version} running on the built-in Feishu SIMULATION (FEISHU_APP_ID and \
-             FEISHU_APP_SECRET not set); access {}",
-            config.access.name()
+             FEISHU_APP_SECRET not set); access {access}"
         ),
         UpstreamChoice::Feishu { base_url, app } => tracing::info!(
             target: READY_TARGET,
-            "relay {version} running on real Feishu at {base_url} as app {}; access {}",
-            app.app_id,
-            config.access.name()
+            "relay {version} running on real Feishu at {base_url} as app {}; access {access}",
+            app.app_id
         ),
     }
 }
 
+/// The access mode for the first line; for a sign-in mode, how many admins (never who) and
+/// whether the session key was made for this run.
+fn access_summary(config: &Config) -> String {
+    let name = config.access_name();
+    match &config.sign_in {
+        SignInChoice::Off => name.to_owned(),
+        SignInChoice::Token(t) => format!(
+            "{name} ({:?} tokens; admins: {})",
+            t.verifier.algorithm(),
+            t.admins.len()
+        ),
+        SignInChoice::Feishu(f) if f.key_generated => format!(
+            "{name} (admins: {}; session key GENERATED for this run: sessions end when the relay \
+             stops; set RELAY_SESSION_KEY to keep them)",
+            f.admins.len()
+        ),
+        SignInChoice::Feishu(f) => format!("{name} (admins: {})", f.admins.len()),
+    }
+}
+
 fn http_client(base_url: &str, timeout: Duration) -> Result<reqwest::Client, StartError> {
-    let mut builder = reqwest::Client::builder()
+    http_client_builder(base_url, timeout)
+        .build()
+        .map_err(|e| StartError::Client(e.to_string()))
+}
+
+fn http_client_builder(base_url: &str, timeout: Duration) -> reqwest::ClientBuilder {
+    let builder = reqwest::Client::builder()
         .user_agent(concat!("feishu-remedy-relay/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(timeout.min(Duration::from_secs(5)))
         .tcp_nodelay(true)
@@ -240,11 +337,10 @@ fn http_client(base_url: &str, timeout: Duration) -> Result<reqwest::Client, Sta
         .pool_idle_timeout(Duration::from_secs(60));
     // A proxy from the environment is right for reaching Feishu, never for a loopback upstream.
     if access::is_loopback_url(base_url) {
-        builder = builder.no_proxy();
+        builder.no_proxy()
+    } else {
+        builder
     }
-    builder
-        .build()
-        .map_err(|e| StartError::Client(e.to_string()))
 }
 
 /// The relay's routes and middleware.
@@ -255,7 +351,11 @@ fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Router {
             post(proxy::forward).fallback(proxy::method_not_allowed),
         )
         .route(HEALTH_PATH, get(healthz))
-        .route(METRICS_PATH, get(metrics));
+        .route(METRICS_PATH, get(metrics))
+        .merge(signin_routes::routes(
+            &state.sign_in,
+            state.upstream.timeout(),
+        ));
     if state.sim.is_some() {
         router = router.route(DATASET_PATH, get(dataset));
     }
@@ -323,7 +423,7 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     } else {
         "feishu"
     };
-    json_reply(serde_json::json!({"status": "ok", "upstream": mode}))
+    json_reply(&serde_json::json!({"status": "ok", "upstream": mode}))
 }
 
 async fn metrics(
@@ -333,6 +433,17 @@ async fn metrics(
 ) -> Response {
     if let Some(code) = state.access.refusal(&headers) {
         return relay_error(code, &log_id);
+    }
+    // In a sign-in mode the counters (everyone's traffic) are for admins: the same rule as asking
+    // about someone else's punches.
+    match permit::identify(&state.sign_in, &headers, SystemTime::now(), &log_id) {
+        Ok(Caller::Anonymous) => {}
+        Ok(Caller::Person(who)) if who.admin => {}
+        Ok(Caller::Person(_)) => {
+            let msg = "relay: /metrics is for admins";
+            return relay_error_with(catalogue::RELAY_NOT_YOUR_OWN, msg, &log_id, Vec::new());
+        }
+        Err(refused) => return refused.response(&log_id),
     }
     let mut response = state.upstream.metrics().prometheus().into_response();
     response.headers_mut().insert(
@@ -344,17 +455,9 @@ async fn metrics(
 
 async fn dataset(State(state): State<Arc<AppState>>) -> Response {
     match &state.sim {
-        Some(sim) => json_reply(sim.listing()),
+        Some(sim) => json_reply(&sim.listing()),
         None => StatusCode::NOT_FOUND.into_response(),
     }
-}
-
-fn json_reply(value: serde_json::Value) -> Response {
-    let mut response = value.to_string().into_response();
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
-    response
 }
 
 async fn static_or_not_found(

@@ -1,6 +1,7 @@
 //! What the request handlers share.
 
 use crate::access::Access;
+use crate::auth::mode::SignIn;
 use crate::sim::SimHandle;
 use crate::static_files::StaticFiles;
 use crate::upstream::Upstream;
@@ -11,6 +12,8 @@ pub struct AppState {
     pub upstream: Upstream,
     /// Who may call the Feishu route.
     pub access: Access,
+    /// Who is asking (`--access feishu|token`), and the rule that they ask about themselves.
+    pub sign_in: SignIn,
     /// The page and package.
     pub statics: StaticFiles,
     /// The in-process simulation, when running on it (for `/_sim/dataset`).

@@ -62,15 +62,62 @@ pub fn relay_error_with(
         .and_then(|e| StatusCode::from_u16(e.http_status).ok())
         .unwrap_or(StatusCode::BAD_GATEWAY);
     let body = error_body(code, msg, log_id.as_str(), violations);
+    let mut response = error_reply(status, body, log_id.as_str());
+    if code == catalogue::RELAY_UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+/// A Feishu-shaped error with any status and log id (a sign-in failure carries Feishu's own).
+pub fn feishu_error(status: StatusCode, code: i64, msg: &str, log_id: &str) -> Response {
+    error_reply(status, error_body(code, msg, log_id, Vec::new()), log_id)
+}
+
+/// An error body as a reply: JSON content type, the log id in `X-Tt-Logid`.
+fn error_reply(status: StatusCode, body: String, log_id: &str) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
-    if let Ok(v) = HeaderValue::from_str(log_id.as_str()) {
+    if let Ok(v) = HeaderValue::from_str(log_id) {
         headers.insert(TT_LOGID.clone(), v);
     }
-    if code == catalogue::RELAY_UNAUTHORIZED {
-        headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    }
+    response
+}
+
+/// 401 `RELAY_SIGN_IN_REQUIRED`. With `login_url` (feishu mode) the body says where to sign in, in
+/// Feishu's `helps` list: `"error":{"log_id":…,"helps":[{"url":…,"description":"sign in"}]}`;
+/// without (token mode, where the host page mints tokens) it carries `WWW-Authenticate: Bearer`.
+pub fn sign_in_required(log_id: &LogId, login_url: Option<&str>) -> Response {
+    let code = catalogue::RELAY_SIGN_IN_REQUIRED;
+    let msg = catalogue::find(code).map_or("relay: sign in first", |e| e.feishu_msg);
+    let Some(url) = login_url else {
+        let mut response = relay_error(code, log_id);
+        response
+            .headers_mut()
+            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return response;
+    };
+    // The core's `ErrorDetail` has no `helps`; Feishu's error object does.
+    let body = serde_json::json!({
+        "code": code,
+        "msg": msg,
+        "error": {
+            "log_id": log_id.as_str(),
+            "helps": [{"url": url, "description": "sign in"}],
+        },
+    });
+    error_reply(StatusCode::UNAUTHORIZED, body.to_string(), log_id.as_str())
+}
+
+/// A JSON reply (200) with Feishu's JSON content type.
+pub fn json_reply(value: &serde_json::Value) -> Response {
+    let mut response = value.to_string().into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
     response
 }
 

@@ -1,4 +1,5 @@
-//! Upstream trouble: unreachable → 502, too slow → 504 within the timeout; both Feishu-shaped.
+//! Upstream trouble: unreachable → 502, too slow → 504 within the timeout, a reply over the 1 MiB
+//! cap → 98000507 (not retryable); all Feishu-shaped.
 
 mod common;
 
@@ -83,4 +84,86 @@ async fn shutdown_drains_a_request_in_flight() {
         tokio::net::TcpStream::connect(addr).await.is_err(),
         "no longer accepting"
     );
+}
+
+/// An upstream whose query reply is one byte over the relay's 1 MiB cap: with a `Content-Length`,
+/// or `chunked` (no length: the cap is met while reading). Raw HTTP/1.1 on loopback, one request
+/// per connection, so both framings are exactly what is written here.
+async fn oversized_upstream(chunked: bool) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(LOOPBACK_ANY).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && tcp.read(&mut byte).await.unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|n| n.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0u8; length];
+                let _ = tcp.read_exact(&mut body).await;
+                let reply = if head.contains("tenant_access_token") {
+                    let token =
+                        r#"{"code":0,"msg":"ok","tenant_access_token":"t-fixed","expire":7200}"#;
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{token}",
+                        token.len()
+                    )
+                    .into_bytes()
+                } else {
+                    oversized_reply(chunked)
+                };
+                let _ = tcp.write_all(&reply).await;
+                let _ = tcp.shutdown().await;
+            });
+        }
+    });
+    url
+}
+
+fn oversized_reply(chunked: bool) -> Vec<u8> {
+    let mut body = br#"{"code":0,"msg":"success","data":{"pad":""#.to_vec();
+    body.resize(feishu_remedy::decode::MAX_BODY_BYTES + 1, b'x');
+    let mut out =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n".to_vec();
+    if chunked {
+        out.extend_from_slice(b"transfer-encoding: chunked\r\n\r\n");
+        for chunk in body.chunks(64 * 1024) {
+            out.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+            out.extend_from_slice(chunk);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+    } else {
+        out.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
+        out.extend_from_slice(&body);
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_reply_over_the_cap_is_98000507_not_retryable() {
+    for chunked in [false, true] {
+        let upstream = oversized_upstream(chunked).await;
+        let relay = relay_with(feishu_config(&upstream, app("cli_x", "s"))).await;
+        let reply = query(&relay.url(), "employee_id", "abd754f7", 20240229).await;
+        reply.assert_feishu_error(502, catalogue::RELAY_REPLY_TOO_LARGE);
+        let entry = catalogue::find(catalogue::RELAY_REPLY_TOO_LARGE).unwrap();
+        assert!(!entry.retryable, "asking again gets the same reply");
+        assert!(
+            reply.json()["msg"]
+                .as_str()
+                .unwrap()
+                .contains("larger than"),
+            "chunked {chunked}: {reply:?}"
+        );
+        relay.shutdown().await;
+    }
 }

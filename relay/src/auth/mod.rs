@@ -9,6 +9,8 @@
 //!
 //! Both end in an [`identity::Identity`], and one rule ([`identity::decide`]) says whether that
 //! person may ask about the requested employee(s): only about themselves, unless an admin.
+//! [`mode`] holds the configured mode at run time and reads who a request names; [`permit`]
+//! answers the forwarded routes' 401 and 403 from it.
 //!
 //! Every function here takes the current time as a parameter (a [`std::time::SystemTime`]), so the
 //! tests move time instead of sleeping. Keys, verifiers, codes and tokens are held in
@@ -19,7 +21,9 @@ pub mod identity;
 pub mod jwt;
 pub mod key;
 pub mod login;
+pub mod mode;
 pub mod pages;
+pub mod permit;
 pub mod random;
 pub mod sealed;
 pub mod session;

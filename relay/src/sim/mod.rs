@@ -165,6 +165,11 @@ impl SimHandle {
             .store(status, Ordering::Relaxed);
     }
 
+    /// The sign-in endpoints (their counters; codes as `tt.requestAccess` would give them).
+    pub fn signin(&self) -> &signin::SigninSim {
+        &self.state.signin
+    }
+
     /// The `/_sim/dataset` listing for today.
     pub fn listing(&self) -> serde_json::Value {
         listing::listing(self.state.today(), self.state.config.rate_limit)

@@ -1,4 +1,5 @@
-//! The simulation's HTTP server: Feishu's two endpoints, answering like Feishu.
+//! The simulation's HTTP server: Feishu's two endpoints, answering like Feishu, and its sign-in
+//! ([`super::signin`]: the authorize page, the code exchange, `user_info`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, Ordering};
@@ -20,6 +21,7 @@ use serde::Deserialize;
 use super::dataset::{self, Answer, SLOW_DELAY};
 use super::rate_limit::RateLimiter;
 use super::replies::{self, feishu_style_log_id};
+use super::signin::{self, SigninSim};
 use super::tokens::TokenBook;
 use super::SimConfig;
 use crate::access::bearer_credentials;
@@ -38,12 +40,15 @@ pub struct SimState {
     pub(super) stale_token_status: AtomicU16,
     /// Requests so far per (user, day) for `sim_429_once`.
     alternation: Mutex<HashMap<(String, u32), u64>>,
+    /// The sign-in endpoints' state (codes, user tokens, counters), for the same apps.
+    pub(super) signin: Arc<SigninSim>,
 }
 
 impl SimState {
     /// Fresh state for `config`.
     pub fn new(config: SimConfig) -> Self {
         SimState {
+            signin: Arc::new(SigninSim::with_system_clock(config.apps.clone())),
             tokens: TokenBook::new(config.token_ttl),
             limiter: RateLimiter::new(config.rate_limit),
             config,
@@ -103,13 +108,15 @@ impl SimState {
     }
 }
 
-/// The simulation's routes.
+/// The simulation's routes: the tenant token, the query, and the sign-in's.
 pub fn router(state: Arc<SimState>) -> Router {
+    let signin = signin::routes(state.signin.clone());
     Router::new()
         .route(TOKEN_PATH, post(token))
         .route(QUERY_PATH, post(query))
-        .fallback(not_found)
         .with_state(state)
+        .merge(signin)
+        .fallback(not_found)
 }
 
 async fn not_found() -> Response {

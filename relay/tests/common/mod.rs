@@ -268,3 +268,4 @@ pub(crate) async fn closed_port() -> SocketAddr {
     drop(listener);
     addr
 }
+pub(crate) mod browser;
