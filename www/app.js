@@ -5,6 +5,7 @@ import { h, replace } from "./dom.js";
 import { t, defaultLang } from "./i18n.js";
 import { isoToInt, monthRange, todayIso, formatDate, formatMonth } from "./dates.js";
 import { errorView, calendarView, dayDetailView, summaryText, updateDayCell } from "./view.js";
+import { NO_SIGN_IN, isSignedOutError, signInUrl, signOut, inFeishuClient, mayAutoSignIn, signedIn, ownId } from "./access.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,6 +15,11 @@ const state = {
   controller: null, // AbortController of the query in flight
   view: null, // what the results section shows; see showDay / showMonth
   rerun: null, // repeats the last query (the error panel's "try again")
+  relay: null, // the relay's base URL
+  // Who is asking: "open" (a relay without sign-in: the lookup tool), "signed-in", "signed-out".
+  access: null,
+  me: null, // the signed-in person, as currentUser() gives it
+  signedOutKey: "signedOutText", // what the signed-out panel says (why the person is signed out)
 };
 
 // ---------- start-up ----------
@@ -58,19 +64,138 @@ async function start() {
     await mod.default();
     mod.configure({ relayUrl: relay });
     state.mod = mod;
-    $("submit").disabled = false;
-    document.documentElement.dataset.ready = "true"; // lets tests (and people) know the module is live
+    state.relay = relay;
   } catch (err) {
     console.error(err);
-    showFatal(t(state.lang, "moduleFailed"));
+    return showFatal(t(state.lang, "moduleFailed"));
   }
+  $("submit").disabled = false;
+  await whoIsAsking();
+  document.documentElement.dataset.ready = "true"; // lets tests (and people) know the page is live
 }
 
 function showFatal(text) {
+  $("query").hidden = false; // the form as ever, its button disabled: nothing can be looked up
   $("status").textContent = "";
   const section = $("results");
   section.hidden = false;
   replace(section, h("div", { class: "error", role: "alert" }, h("h2", { id: "results-heading", class: "error-title" }, text)));
+}
+
+// ---------- who is asking ----------
+
+/**
+ * Asks the relay who is signed in and shows the page that fits: the lookup tool (no sign-in at the
+ * relay), the person's own month (signed in), or the way to sign in (signed out).
+ */
+async function whoIsAsking() {
+  let me;
+  try {
+    me = await state.mod.currentUser();
+  } catch (err) {
+    if (err && err.code === NO_SIGN_IN) return showLookupTool();
+    return showAccessError(err);
+  }
+  if (me) return showSignedIn(me);
+  if (inFeishuClient() && mayAutoSignIn()) {
+    $("status").textContent = t(state.lang, "signingIn");
+    location.assign(signInUrl(state.relay));
+    return undefined;
+  }
+  return showSignedOut("signedOutText");
+}
+
+function showLookupTool() {
+  state.access = "open";
+  $("query").hidden = false;
+}
+
+/** The relay could not say who is signed in (it is down, say): the reason, and a way to ask again. */
+function showAccessError(err) {
+  state.view = null;
+  state.rerun = () => whoIsAsking();
+  const section = $("results");
+  section.hidden = false;
+  replace(section, h("div", { class: "card" }, errorView(state.lang, err, { onRetry: state.rerun })));
+}
+
+function showSignedIn(me) {
+  signedIn();
+  state.access = "signed-in";
+  state.me = me;
+  const own = ownId(me);
+  // An employee sees their own punches only, so there is no one to choose; an admin may look up
+  // anyone and gets the fields, starting from their own id.
+  const chooses = me.admin === true || !own;
+  $("employee-type-field").hidden = !chooses;
+  $("user-id-field").hidden = !chooses;
+  if (own) {
+    $("employee-type").value = own.employeeType;
+    $("user-id").value = own.userId;
+  }
+  $("signed-out").hidden = true;
+  $("account").hidden = false;
+  $("query").hidden = false;
+  renderAccount();
+  // Straight onto this month: the page is theirs.
+  $("mode-month").checked = true;
+  $("month").value = todayIso().slice(0, 7);
+  syncMode();
+  if (own) submit();
+}
+
+/**
+ * Signed out (at start, after signing out, or when the relay answered 401 mid-use): whatever was
+ * shown goes, and the way in is offered. `focus` moves focus to it, for when the control that had
+ * it has just disappeared.
+ */
+function showSignedOut(key, { focus = false } = {}) {
+  stopQuery();
+  state.access = "signed-out";
+  state.me = null;
+  state.signedOutKey = key;
+  clearResults();
+  $("account").hidden = true;
+  $("query").hidden = true;
+  $("sign-in").href = signInUrl(state.relay);
+  $("signed-out").hidden = false;
+  renderAccount();
+  $("status").textContent = key === "signedOutText" ? "" : t(state.lang, key);
+  if (focus) $("sign-in").focus();
+}
+
+/** The greeting and the signed-out text, in the current language. */
+function renderAccount() {
+  const lang = state.lang;
+  const me = state.me;
+  $("greeting").replaceChildren(me && me.name ? t(lang, "greeting", { name: me.name }) : t(lang, "greetingNoName"));
+  if (me && me.admin) $("greeting").append(" ", h("span", { class: "admin-note" }, t(lang, "adminNote")));
+  $("signed-out-text").textContent = t(lang, state.signedOutKey);
+}
+
+async function onSignOut() {
+  const button = $("sign-out");
+  const problem = $("account-error");
+  button.disabled = true;
+  problem.hidden = true;
+  try {
+    await signOut(state.relay);
+  } catch (err) {
+    console.error(err);
+    problem.textContent = t(state.lang, "signOutFailed");
+    problem.hidden = false;
+    return;
+  } finally {
+    button.disabled = false;
+  }
+  showSignedOut("signedOutDone", { focus: true });
+}
+
+/** A query answered 401: the session ended (or was never there). Returns whether it did. */
+function signedOutBy(err) {
+  if (!isSignedOutError(err)) return false;
+  showSignedOut("sessionEnded", { focus: true });
+  return true;
 }
 
 // ---------- the form ----------
@@ -82,6 +207,7 @@ function wireForm() {
   });
   for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener("change", syncMode);
   $("cancel").addEventListener("click", cancel);
+  $("sign-out").addEventListener("click", onSignOut);
   $("lang").addEventListener("click", () => {
     state.lang = state.lang === "zh" ? "en" : "zh";
     safeStorage("set", "lang", state.lang);
@@ -108,6 +234,9 @@ function readForm() {
   clearFieldErrors();
   const userId = $("user-id").value.trim();
   const base = { params: { employee_type: $("employee-type").value }, userId };
+  // Someone asking about themselves is named by their name; an id typed by hand is shown as typed.
+  const own = state.access === "signed-in" && ownId(state.me);
+  if (own && userId === own.userId && base.params.employee_type === own.employeeType && state.me.name) base.label = state.me.name;
   let bad = null;
   if (!userId) bad = bad || fieldError("user-id", "needUserId");
   if (mode() === "day") {
@@ -188,6 +317,14 @@ function finish(controller) {
   return true;
 }
 
+/** Drops the query in flight altogether: its answer, when it comes, renders nothing. */
+function stopQuery() {
+  if (state.controller) state.controller.abort();
+  state.controller = null;
+  $("cancel").hidden = true;
+  $("progress").hidden = true;
+}
+
 function cancel() {
   if (state.controller) state.controller.abort();
 }
@@ -218,6 +355,7 @@ async function queryDay(q) {
   render();
   const result = await askDay(q, q.date, controller.signal);
   if (!finish(controller)) return;
+  if (result.status === "error" && signedOutBy(result.error)) return;
   if (result.status === "error" && markFieldFromError(result.error)) return clearResults();
   state.view = { kind: "day", q, ...(wasCancelled(result, controller) ? { cancelled: true } : { result }) };
   render();
@@ -240,6 +378,8 @@ async function queryMonth(q) {
   // Each day is drawn as it comes; a cancelled month keeps the days it had.
   const onProgress = (done, total, day) => {
     if (state.controller !== controller) return;
+    // Signed out meanwhile: every other day would say the same.
+    if (day && day.status === "error" && signedOutBy(day.error)) return;
     showProgress(done, total);
     if (day) showDayResult(state.view, day);
   };
@@ -251,6 +391,7 @@ async function queryMonth(q) {
     outcome = isAbort(err, controller) ? { cancelled: true } : { error: err };
   }
   if (!finish(controller)) return;
+  if (outcome.error && signedOutBy(outcome.error)) return;
   if (outcome.error && markFieldFromError(outcome.error)) return clearResults();
   state.view = { ...state.view, loading: false, ...outcome };
   render();
@@ -270,6 +411,7 @@ async function retryDay(date) {
   let day = await askDay(v.q, date, controller.signal);
   if (wasCancelled(day, controller)) day = before;
   const latest = finish(controller);
+  if (day && day.status === "error" && signedOutBy(day.error)) return;
   if (state.view !== v) return; // another query replaced the month
   // Put the day back even when a newer retry superseded this one (its abort brings `before`).
   if (day) v.results.set(date, day);
@@ -312,6 +454,7 @@ function applyLang() {
   button.setAttribute("lang", lang === "zh" ? "en" : "zh-CN"); // the button's word is in the other language
   document.title = `${t(lang, "title")} · ${lang === "zh" ? "Punch corrections" : "补卡查询"}`;
   if (state.view && state.view.kind === "month" && state.view.loading) showProgress(state.view.done || 0, state.view.total);
+  renderAccount();
   render();
 }
 
@@ -337,7 +480,7 @@ const handlers = () => ({ onRetry: () => state.rerun && state.rerun(), onCopy: c
 
 function renderDay(section, v) {
   const lang = state.lang;
-  const title = heading(`${formatDate(v.q.date, lang)} · `, v.q.userId);
+  const title = heading(`${formatDate(v.q.date, lang)} · `, v.q.label || v.q.userId);
   let body;
   if (v.loading) body = h("p", { class: "notice" }, t(lang, "loadingDay", { date: formatDate(v.q.date, lang) }));
   else if (v.cancelled) body = h("p", { class: "notice" }, t(lang, "cancelled"));
@@ -358,7 +501,7 @@ function statusForDay(lang, v) {
 function renderMonth(section, v) {
   const lang = state.lang;
   const label = monthLabel(v.q.range);
-  const parts = [heading(`${label} · `, v.q.userId)];
+  const parts = [heading(`${label} · `, v.q.label || v.q.userId)];
   if (v.error) parts.push(errorView(lang, v.error, handlers()));
   else parts.push(...monthBody(lang, v, label));
   replace(section, h("div", { class: "card" }, parts));

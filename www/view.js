@@ -4,6 +4,7 @@
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { shortTime, weekdayMon0, formatDate, isoToInt, todayIso } from "./dates.js";
+import { NOT_YOURS } from "./access.js";
 
 // ---------- one day ----------
 
@@ -75,9 +76,11 @@ function windowView(lang, e, dateInt) {
 /** Reads what the page shows from a RemedyError, tolerating plain Errors too. */
 export function describeError(lang, err) {
   const pick = (v) => (v && typeof v === "object" ? v[lang] || v.en : v);
+  // The relay's "not yours" (403) in the page's own words: the rule, and who can help.
+  const notYours = Boolean(err) && err.code === NOT_YOURS;
   return {
-    meaning: pick(err && err.meaning) || (err && err.message) || String(err),
-    hint: pick(err && err.hint),
+    meaning: notYours ? t(lang, "onlyOwn") : pick(err && err.meaning) || (err && err.message) || String(err),
+    hint: notYours ? t(lang, "onlyOwnHint") : pick(err && err.hint),
     msg: err && err.msg,
     code: err && err.code,
     httpStatus: err && err.httpStatus,
