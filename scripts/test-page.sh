@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test-page`: the page (www/) in a real browser. Starts the relay (scripts/relay-for-tests.sh)
 # on its Feishu simulation and a free loopback port, serving www/ and the package, then runs the
-# Playwright tests in tests/page/ (playwright-core driving Debian's Chromium). Screenshots land in target/page-screenshots/.
+# Playwright tests in tests/page/ (playwright-core driving Debian's Chromium); a second relay, in
+# Feishu sign-in mode, serves the sign-in tests. Screenshots land in target/page-screenshots/.
 # The tests take their ids, dates and expectations from that relay's `GET /_sim/dataset` listing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,10 @@ mkdir -p target/page-screenshots
 build_relay
 start_relay --www-dir www --pkg-dir "$pkg_dir"
 url="${RELAY_URL}/"
+# A second one with Feishu sign-in (its simulated sign-in page lists the employees; sim_hr is its
+# admin), for tests/page/signin.test.mjs. The same binary: starting it costs a fraction of a second.
+start_relay RELAY_ACCESS=feishu --www-dir www --pkg-dir "$pkg_dir"
+export SIGNIN_URL="${RELAY_URL}/" SIGNIN_SIM_URL="$RELAY_SIM_URL"
 
 # Arguments pick test files (scripts/test-page.sh tests/page/month.test.mjs); default: all of them.
 if [ $# -gt 0 ]; then files=("$@"); else files=(tests/page/*.test.mjs); fi

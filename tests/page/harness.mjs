@@ -16,6 +16,9 @@ export const DOCS = join(ROOT, "docs");
 /** The relay started by scripts/test-page.sh, serving www/ at / and pkg/ at /pkg/. */
 export const PAGE_URL = process.env.PAGE_URL;
 if (!PAGE_URL) throw new Error("PAGE_URL is not set: run these tests through scripts/test-page.sh (make test-page)");
+/** Its twin with Feishu sign-in (`--access feishu`), and the address of its simulated Feishu. */
+export const SIGNIN_URL = process.env.SIGNIN_URL;
+export const SIGNIN_SIM_URL = process.env.SIGNIN_SIM_URL;
 
 // The API path the module posts to; tests intercept it to slow the month down or count requests.
 export const API_GLOB = "**/open-apis/attendance/v1/user_task_remedys/query_user_allowed_remedys*";
@@ -37,8 +40,10 @@ after(async () => {
  * errors and CSP violations (console errors for failed HTTP statuses are expected: Feishu answers
  * errors with 4xx/5xx, and the browser logs those).
  */
-export async function openPage({ locale = "en-US", width = 1100, height = 900, query = "", wait = true } = {}) {
+export async function openPage({ locale = "en-US", width = 1100, height = 900, query = "", wait = true, init = null } = {}) {
   const context = await browser.newContext({ locale, viewport: { width, height } });
+  // `init`: a function run in every document before its own scripts (e.g. to play the Feishu client).
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
@@ -51,7 +56,7 @@ export async function openPage({ locale = "en-US", width = 1100, height = 900, q
 }
 
 /** Waits for the package to load, or fails with what the page says (e.g. pkg/ is missing). */
-async function moduleReady(page) {
+export async function moduleReady(page) {
   await page.waitForSelector("html[data-ready=true], #results [role=alert]", { timeout: 15000 });
   if (await page.getAttribute("html", "data-ready")) return;
   throw new Error(`the page could not load its module: ${await page.textContent("#results")}`);
