@@ -4,7 +4,7 @@
 import { h, replace } from "./dom.js";
 import { t, defaultLang } from "./i18n.js";
 import { isoToInt, monthRange, todayIso, formatDate, formatMonth } from "./dates.js";
-import { errorView, calendarView, dayDetailView, summaryText, updateDayCell } from "./view.js";
+import { errorView, calendarView, dayDetailView, summaryText, updateDayCell, prefilterNote, legendView } from "./view.js";
 import { NO_SIGN_IN, isSignedOutError, signInUrl, signOut, inFeishuClient, mayAutoSignIn, signedIn, ownId } from "./access.js";
 
 const $ = (id) => document.getElementById(id);
@@ -386,7 +386,7 @@ async function queryMonth(q) {
   let outcome;
   try {
     const days = await state.mod.queryAllowedRemedysRange(request, { signal: controller.signal, onProgress });
-    outcome = { results: new Map(days.map((d) => [d.date, d])) };
+    outcome = { results: new Map(days.map((d) => [d.date, d])), prefilter: days.prefilter || null };
   } catch (err) {
     outcome = isAbort(err, controller) ? { cancelled: true } : { error: err };
   }
@@ -409,6 +409,8 @@ async function retryDay(date) {
   v.results.delete(date);
   render();
   let day = await askDay(v.q, date, controller.signal);
+  // What happened that day (the month's punch results) stays with the day's new answer.
+  if (before && before.punches) day = { ...day, punches: before.punches, decidedBy: "query" };
   if (wasCancelled(day, controller)) day = before;
   const latest = finish(controller);
   if (day && day.status === "error" && signedOutBy(day.error)) return;
@@ -514,8 +516,9 @@ function monthBody(lang, v, label) {
   for (let d = from; d <= to; d += 1) days.push(d);
   const out = [];
   if (v.cancelled) out.push(h("p", { class: "notice warn" }, t(lang, "monthCancelled")));
-  else if (!v.loading) out.push(h("p", { class: "summary" }, summaryText(lang, v.results)));
+  else if (!v.loading) out.push(h("p", { class: "summary" }, summaryText(lang, v.results)), prefilterNote(lang, v.prefilter, v.results));
   out.push(calendarView(lang, { days, results: v.results, selected: v.selected, monthLabel: label, onSelect: selectDay }));
+  out.push(legendView(lang, v.results));
   out.push(h("div", { class: "day-detail", id: "day-detail" }, dayDetail(lang, v)));
   return out;
 }

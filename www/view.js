@@ -5,6 +5,7 @@ import { h } from "./dom.js";
 import { t } from "./i18n.js";
 import { shortTime, weekdayMon0, formatDate, isoToInt, todayIso } from "./dates.js";
 import { NOT_YOURS } from "./access.js";
+import { dayNotes, punchSides, clockTime, resultText, supplementText, inOrder } from "./punches.js";
 
 // ---------- one day ----------
 
@@ -41,7 +42,10 @@ function countText(lang, n) {
 /** A free-punch shift has no meaningful pair number, so it says so instead. */
 function pairText(lang, e) {
   if (e.is_free_punch) return t(lang, "freePunch");
-  const n = e.punch_no;
+  return pairNoText(lang, e.punch_no);
+}
+
+function pairNoText(lang, n) {
   if (n === 0 || n === 1 || n === 2) return t(lang, `pair${n}`);
   if (Number.isInteger(n)) return t(lang, "pairN", { n: n + 1 });
   return t(lang, "unknown");
@@ -204,15 +208,21 @@ export function updateDayCell(lang, day, result, selected, onSelect) {
 
 function dayButton(lang, day, result, isSelected, isFocusable, onSelect) {
   const s = dayStatus(lang, result);
+  // What happened, in short ("09:12 late", "no clock-out"); a correctable punch carries a mark,
+  // and its words, for screen readers, since the label stands for the button's content.
+  const notes = dayNotes(lang, result);
+  const spoken = notes.map((n) => (n.fix ? `${n.text} (${t(lang, "fixLabel")})` : n.text));
   const b = h("button", {
     type: "button",
     class: `day day-${s.kind}`,
     "data-date": day,
     "aria-pressed": isSelected ? "true" : "false",
-    "aria-label": `${formatDate(day, lang)}: ${s.text}`,
+    "aria-label": `${formatDate(day, lang)}: ${[...spoken, s.text].join(", ")}`,
     tabindex: isFocusable ? "0" : "-1",
   },
   h("span", { class: "day-num", "aria-hidden": "true" }, String(day % 100)),
+  notes.length > 0 && h("span", { class: "day-notes", "aria-hidden": "true" },
+    notes.map((n) => h("span", { class: n.fix ? "note fix" : "note" }, n.fix ? `${t(lang, "fixMark")} ${n.text}` : n.text))),
   h("span", { class: "day-status", "aria-hidden": "true" }, s.text));
   b.addEventListener("click", () => onSelect(day));
   return b;
@@ -235,15 +245,83 @@ function moveFocus(ev, grid) {
   buttons[to].focus();
 }
 
-/** A day's result, whatever its outcome: the single-day view, and the panel under a month's grid. */
+/**
+ * A day's result, whatever its outcome: the single-day view, and the panel under a month's grid.
+ * A day of a month also says what happened (its punch results), when the month had them.
+ */
 export function dayDetailView(lang, result, dateInt, handlers) {
   if (!result) return h("p", { class: "notice" }, "—");
+  return [outcomeView(lang, result, dateInt, handlers), happenedView(lang, result)];
+}
+
+const DECIDED = { punch_results: "decidedByPunchResults", calendar: "decidedByCalendar" };
+
+function outcomeView(lang, result, dateInt, handlers) {
   if (result.status === "ok") return entriesView(lang, result.entries, dateInt);
-  if (result.status === "nothing_to_correct") return h("p", { class: "notice ok" }, t(lang, "nothingToCorrectLong"));
+  if (result.status === "nothing_to_correct") {
+    return h("p", { class: "notice ok" }, t(lang, DECIDED[result.decidedBy] || "nothingToCorrectLong"));
+  }
   if (result.status === "skipped") {
     return h("div", {}, h("p", { class: "notice" }, t(lang, "skippedLong")), errorView(lang, result.reason, handlers));
   }
   return errorView(lang, result.error, handlers);
+}
+
+/** The day's punches, side by side with what the shift wanted: a table, as the corrections are. */
+function happenedView(lang, result) {
+  const sides = punchSides(result);
+  if (!sides.length) return null;
+  const head = ["colPair", "colDuty", "colResult", "colPunched", "colScheduled"]
+    .map((k) => h("th", { scope: "col", role: "columnheader" }, t(lang, k)));
+  return h("div", { class: "happened" },
+    h("h4", {}, t(lang, "whatHappened")),
+    h("div", { class: "table-wrap" },
+      h("table", { class: "punch-results", role: "table" },
+        h("thead", { role: "rowgroup" }, h("tr", { role: "row" }, head)),
+        h("tbody", { role: "rowgroup" }, sides.map((side) => happenedRow(lang, side))))));
+}
+
+function happenedRow(lang, side) {
+  const cell = (key, ...content) => h("td", { "data-label": t(lang, key), role: "cell" }, ...content);
+  const time = clockTime(side.time);
+  const supplement = supplementText(lang, side.supplement);
+  return h("tr", { role: "row", class: side.fix ? "fix" : null },
+    cell("colPair", pairNoText(lang, side.pairNo)),
+    cell("colDuty", dutyText(lang, side.workType)),
+    cell("colResult", resultLabel(lang, side.result),
+      supplement && h("span", { class: "supplement" }, ` · ${supplement}`),
+      side.fix && h("span", { class: "fix-mark" }, ` ${t(lang, "fixMark")} ${t(lang, "fixLabel")}`)),
+    cell("colPunched", time ? h("span", { class: "time" }, time) : h("span", { class: "muted" }, t(lang, "noPunch"))),
+    cell("colScheduled", h("span", { class: "time" }, clockTime(side.scheduled) || "—")));
+}
+
+/** A punch result as a label: coloured like the corrections' statuses, and never by colour alone. */
+function resultLabel(lang, result) {
+  const kind = STATUS[result] ? String(result).toLowerCase() : inOrder(result) ? "normal" : "other";
+  return h("span", { class: `label label-${kind}` }, resultText(lang, result));
+}
+
+/**
+ * How the month was asked: a note when Feishu's punch results settled some days without asking
+ * them, or when they could not be used and every day was asked (with why, when the call failed).
+ */
+export function prefilterNote(lang, prefilter, results) {
+  if (!prefilter) return null;
+  if (prefilter.status === "fallback") {
+    const why = prefilter.error ? describeError(lang, prefilter.error).meaning : null;
+    return h("p", { class: "notice prefilter fallback" }, t(lang, "prefilterFallback"),
+      why && [" ", t(lang, "prefilterWhy", { reason: why })]);
+  }
+  if (prefilter.status !== "used") return null;
+  const settled = [...results.values()].filter((r) => r.decidedBy && r.decidedBy !== "query").length;
+  if (!settled) return null;
+  return h("p", { class: "notice prefilter used" }, t(lang, "prefilterUsed", { n: settled, total: results.size }));
+}
+
+/** Under the grid: what the mark on a punch means, when a punch of the month carries it. */
+export function legendView(lang, results) {
+  const marked = [...results.values()].some((r) => dayNotes(lang, r).some((n) => n.fix));
+  return marked ? h("p", { class: "help legend" }, t(lang, "legendFix")) : null;
 }
 
 /** One line that counts the month's outcomes. */
