@@ -93,6 +93,17 @@ function monthCase(name) {
   return { name, user: m.user_id, employeeType: m.employee_type, month: isoMonth(m.month), days: m.days };
 }
 
+/**
+ * The punch results the simulation gives for a listed month's person (Feishu's `user_tasks/query`
+ * reply, as `/_sim/dataset` lists it): a Map of yyyyMMdd → that day's records, or null when the
+ * listing has none for them.
+ */
+function punchResults(m) {
+  const listed = (LISTING.punch_results || []).find((p) => p.user_id === m.user && p.employee_type === m.employeeType);
+  if (!listed || !listed.data) return null;
+  return new Map(listed.data.user_task_results.map((r) => [r.day, r.records]));
+}
+
 /** A case whose answer has rows. */
 function okCase(name) {
   const c = dayCase(name);
@@ -131,6 +142,6 @@ export const DATA = {
   rateLimitedOnce: dayCase("rate_limited_once"),
   // sim_html_502: a proxy's HTML error page (HTTP 502), no Feishu reply.
   html502: dayCase("html_502"),
-  month: { ...month, open },
+  month: { ...month, open, punchResults: punchResults(month) },
   monthForbidden: monthCase("month_group_forbids"),
 };
