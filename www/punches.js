@@ -1,24 +1,24 @@
 // What happened on a day, in words: the punch results the module's range query attaches to a day
-// (`day.punches`, one `{ checkIn, checkOut }` per on/off pair, each side `{ result, supplement,
-// time, scheduled }`) turned into short notes for a calendar cell ("09:12 late", "no clock-out")
-// and rows for the day's panel. Which punches can be corrected is query_user_allowed_remedys'
-// answer (`day.entries`), matched to a side by pair number and on/off duty.
+// (`day.punches`: Feishu's own `user_tasks/query` records, one per on/off pair, wire names
+// unchanged, times in Unix seconds) turned into short notes for a calendar cell ("09:12 late",
+// "no clock-out") and rows for the day's panel. Which punches can be corrected is
+// query_user_allowed_remedys' answer (`day.entries`), matched to a side by pair number and on/off duty.
 
 import { t } from "./i18n.js";
 
 /** Results that need nothing: no note in the cell. */
 const IN_ORDER = new Set(["Normal", "NoNeedCheck", "SystemCheck"]);
 
-const SIDES = [["checkIn", 1], ["checkOut", 2]]; // with query_user_allowed_remedys' work_type
+// Each side of a record by its wire prefix, with query_user_allowed_remedys' work_type for it.
+const SIDES = [["check_in", 1], ["check_out", 2]];
 
 const CHINA_OFFSET_S = 8 * 3600; // Feishu's attendance days and times are China time (UTC+8)
 
 /**
- * A punch time as "HH:mm": the module gives "HH:MM" (China time); Unix seconds (a number or a
- * numeric string, as Feishu sends them) are shown in China time too. Anything else: null.
+ * A punch time as "HH:mm" in China time, from Unix seconds (a decimal string, as Feishu sends
+ * them, or a number). Anything else: null.
  */
 export function clockTime(value) {
-  if (typeof value === "string" && /^\d{1,2}:\d{2}$/.test(value)) return value.padStart(5, "0");
   const seconds = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isFinite(seconds) || seconds <= 0) return null;
   const d = new Date((seconds + CHINA_OFFSET_S) * 1000);
@@ -30,14 +30,27 @@ function correctable(entries, pairNo, workType) {
   return (entries || []).some((e) => e.work_type === workType && (e.punch_no === pairNo || (e.punch_no == null && pairNo === 0)));
 }
 
-/** Every side of every pair of a day, flattened, with whether it can be corrected. */
+/**
+ * Every side of every pair of a day, flattened: `{ pairNo, side ("in"/"out"), workType, result,
+ * supplement, time, scheduled, fix }`, `fix` being whether it can be corrected.
+ */
 export function punchSides(day) {
   const entries = day && day.status === "ok" ? day.entries : [];
   const out = [];
-  ((day && day.punches) || []).forEach((pair, pairNo) => {
-    for (const [side, workType] of SIDES) {
-      const p = (pair && pair[side]) || {};
-      out.push({ pairNo, side, workType, ...p, fix: correctable(entries, pairNo, workType) });
+  ((day && day.punches) || []).forEach((record, pairNo) => {
+    const r = record || {};
+    for (const [prefix, workType] of SIDES) {
+      const punch = r[`${prefix}_record`];
+      out.push({
+        pairNo,
+        side: workType === 1 ? "in" : "out",
+        workType,
+        result: r[`${prefix}_result`],
+        supplement: r[`${prefix}_result_supplement`],
+        time: punch ? punch.check_time : null,
+        scheduled: r[`${prefix}_shift_time`],
+        fix: correctable(entries, pairNo, workType),
+      });
     }
   });
   return out;
@@ -46,7 +59,7 @@ export function punchSides(day) {
 /** The short note of one side for a calendar cell, or null when it is in order (or still ahead). */
 function sideNote(lang, s) {
   const time = clockTime(s.time);
-  const inOut = s.side === "checkIn" ? "In" : "Out";
+  const inOut = s.side === "in" ? "In" : "Out";
   if (s.result === "Late" || s.result === "Early") {
     return time ? t(lang, `note${s.result}`, { time }) : t(lang, `note${s.result}NoTime`);
   }
