@@ -6,7 +6,7 @@
 //! The reply types are tolerant as [`crate::model`]'s are: every field optional, a `null` or missing
 //! list empty, integers accepted as JavaScript numbers, and a result string Feishu adds later kept
 //! as [`CheckResult::Unknown`], which nothing treats as normal. The relay's simulation writes its
-//! replies with them (serde); the browser reads only the fields it needs into the same types
+//! replies with them (serde); the browser reads only the results it needs from the parsed JSON
 //! (`wasm::punch_results`), without serde's deserialiser in the wasm.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
