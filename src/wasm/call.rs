@@ -3,6 +3,8 @@
 //! reply means ([`decode::interpret`]), and whether and when to try again ([`retry::next`], the
 //! natively tested policy), never past the call's time limit or after the caller's abort.
 
+use std::future::Future;
+
 use js_sys::Array;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;
@@ -82,31 +84,44 @@ extern "C" {
 
 /// Asks the relay for one day, retrying as [`retry::next`] decides. The caller's signal and the
 /// time limit (`relay.timeout_ms`, for the whole call, retries included) stop it at any point.
-pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, RemedyError> {
-    let path = query.path_and_query();
-    send(relay, &path, query.body_json(), reply::punches).await
+/// [`send`]'s future itself (no async wrapper around it: one state machine fewer in the wasm).
+pub(crate) fn run<'a>(
+    relay: &'a Resolved,
+    query: &RemedyQuery,
+) -> impl Future<Output = Result<Reply, RemedyError>> + 'a {
+    send(
+        relay,
+        query.path_and_query(),
+        query.body_json(),
+        reply::punches,
+    )
 }
 
 /// Asks the relay for a range's punch results (`user_tasks/query`), the same way as a day: the
 /// same options, retries, time limit and abort. The reply's `data` is returned unread.
-pub(crate) async fn run_punch_results(
-    relay: &Resolved,
+pub(crate) fn run_punch_results<'a>(
+    relay: &'a Resolved,
     query: &PunchQuery,
-) -> Result<Reply, RemedyError> {
-    let path = query.path_and_query();
-    send(relay, &path, query.body_json(), reply::data_itself).await
+) -> impl Future<Output = Result<Reply, RemedyError>> + 'a {
+    send(
+        relay,
+        query.path_and_query(),
+        query.body_json(),
+        reply::data_itself,
+    )
 }
 
-/// One call to `path` with `body`, retrying as [`retry::next`] decides; `read_data` reads a
-/// success's `data`. One function for both routes (not generic): one copy in the wasm.
+/// One call to `path` (with its query) with `body`, retrying as [`retry::next`] decides;
+/// `read_data` reads a success's `data`. One function for both routes (not generic): one copy in
+/// the wasm.
 async fn send(
     relay: &Resolved,
-    path: &str,
+    path: String,
     body: String,
     read_data: ReadData,
 ) -> Result<Reply, RemedyError> {
     let call = Call::start(relay)?;
-    let url = cat(&[relay.relay_url.as_str(), path]);
+    let url = cat(&[relay.relay_url.as_str(), &path]);
     let deadline = now() + f64::from(relay.timeout_ms);
     let mut retries_done = 0;
     loop {

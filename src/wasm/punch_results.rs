@@ -34,21 +34,17 @@ const RECORD_FIELDS: [(&str, Kind); 8] = [
 /// A punch's fields (`check_in_record`, `check_out_record`), as the relay leaves them.
 const PUNCH_FIELDS: [(&str, Kind); 2] = [("check_time", Kind::Text), ("type", Kind::Integer)];
 
-/// Fills `coverage` from `data` of a punch-results reply; returns, by day, its records (an array,
-/// the day's entries' records in reply order) for each day an entry covered, else `undefined`.
-pub(crate) fn read(
-    data: &JsValue,
-    coverage: &mut Coverage<'_>,
-    days: usize,
-) -> Result<Vec<JsValue>, BodyProblem> {
-    let mut records = vec![JsValue::UNDEFINED; days];
-    fill(data, coverage, &mut records).map_err(|(key, expected)| wrong(key, expected))?;
+/// Fills `coverage` from `data` of a punch-results reply; returns, by day index, its records (an
+/// array, the day's entries' records in reply order) for each day an entry covered, else a hole.
+pub(crate) fn read(data: &JsValue, coverage: &mut Coverage<'_>) -> Result<Array, BodyProblem> {
+    let records = Array::new();
+    fill(data, coverage, &records).map_err(|(key, expected)| wrong(key, expected))?;
     Ok(records)
 }
 
 /// [`read`]'s work, into `days`; the first misfit unworded.
-fn fill(data: &JsValue, coverage: &mut Coverage<'_>, days: &mut [JsValue]) -> Result<(), Misfit> {
-    for entry in items(data, "user_task_results")? {
+fn fill(data: &JsValue, coverage: &mut Coverage<'_>, days: &Array) -> Result<(), Misfit> {
+    for entry in items(data, "user_task_results")?.iter() {
         if !is_record(&entry) {
             return Err(("user_task_results[]", "an object"));
         }
@@ -58,23 +54,21 @@ fn fill(data: &JsValue, coverage: &mut Coverage<'_>, days: &mut [JsValue]) -> Re
         let day = get(&entry, "day").as_ref().and_then(integer);
         // Every record is checked, also of an entry that covers no day of the range: the reply
         // is held to its shape as a whole.
-        let day = coverage.cover(user_id.as_deref(), day).and_then(|i| {
-            let slot = days.get_mut(i)?;
-            if slot.is_undefined() {
-                *slot = Array::new().into();
+        let day = coverage.cover(user_id.as_deref(), day).map(|i| {
+            let mut records = days.get(i as u32);
+            if records.is_undefined() {
+                records = Array::new().into();
+                days.set(i as u32, records.clone());
             }
-            Some((i, slot.clone()))
+            (i, records)
         });
-        for record in list {
+        for record in list.iter() {
             if !is_record(&record) {
                 return Err(("records[]", "an object"));
             }
             fits(&record, &RECORD_FIELDS)?;
-            for side in ["check_in_record", "check_out_record"] {
-                if let Some(punch) = get(&record, side) {
-                    fits(&punch, &PUNCH_FIELDS)?;
-                }
-            }
+            punch(&record, "check_in_record")?;
+            punch(&record, "check_out_record")?;
             if let Some((i, records)) = &day {
                 let (check_in, check_out) = (
                     text(&record, "check_in_result"),
@@ -85,11 +79,23 @@ fn fill(data: &JsValue, coverage: &mut Coverage<'_>, days: &mut [JsValue]) -> Re
             }
         }
     }
-    for key in ["invalid_user_ids", "unauthorized_user_ids"] {
-        for id in items(data, key)? {
-            if let Some(id) = id.as_string() {
-                coverage.listed(&id);
-            }
+    listed(data, "invalid_user_ids", coverage)?;
+    listed(data, "unauthorized_user_ids", coverage)
+}
+
+/// A punch of a record (`check_in_record`, `check_out_record`), checked.
+fn punch(record: &JsValue, side: &'static str) -> Result<(), Misfit> {
+    match get(record, side) {
+        Some(punch) => fits(&punch, &PUNCH_FIELDS),
+        None => Ok(()),
+    }
+}
+
+/// The ids a reply lists under `key` (as invalid or unauthorized), noted in `coverage`.
+fn listed(data: &JsValue, key: &'static str, coverage: &mut Coverage<'_>) -> Result<(), Misfit> {
+    for id in items(data, key)?.iter() {
+        if let Some(id) = id.as_string() {
+            coverage.listed(&id);
         }
     }
     Ok(())

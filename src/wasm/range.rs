@@ -34,11 +34,11 @@ struct Range {
     /// By day: its result object once answered (given to `onProgress`, and the same object in the
     /// final array), else `undefined`.
     days: RefCell<Vec<JsValue>>,
-    /// By day: its punch-results records as Feishu sent them (an array), once punch results
-    /// covered it and were used, else `undefined`.
-    punches: RefCell<Vec<JsValue>>,
-    /// The punch-results reply's log id: the `logId` of the days it settled.
-    punch_log_id: RefCell<Option<String>>,
+    /// By day index: its punch-results records as Feishu sent them (an array), once punch
+    /// results covered it and were used, else a hole.
+    punches: RefCell<Array>,
+    /// The punch-results reply's log id (or `null`): the `logId` of the days it settled.
+    punch_log_id: RefCell<JsValue>,
     done: Cell<u32>,
     total: u32,
     on_progress: Option<Function>,
@@ -59,19 +59,21 @@ enum Prefilter {
 /// caller aborts.
 pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> Promise {
     let total = query.len();
+    let punch_query = query.punch_query();
     let range = Rc::new(Range {
         plan: RefCell::new(Some(RangePlan::new(query))),
         relay,
         days: RefCell::new(vec![JsValue::UNDEFINED; total]),
-        punches: RefCell::new(Vec::new()),
-        punch_log_id: RefCell::new(None),
+        punches: RefCell::new(Array::new()),
+        punch_log_id: RefCell::new(JsValue::NULL),
         done: Cell::new(0),
         total: total as u32,
         on_progress: extras.on_progress,
     });
     spawn(Box::pin(async move {
         let prefilter = if extras.prefilter {
-            range.prefilter().await
+            let reply = call::run_punch_results(&range.relay, &punch_query).await;
+            range.prefilter(reply)
         } else {
             Prefilter::Off
         };
@@ -108,13 +110,11 @@ fn china_today() -> Option<RemedyDate> {
 }
 
 impl Range {
-    /// Asks the punch results of the whole range and settles the days they decide. An abort stops
-    /// the range (the workers then find nothing to ask); any other failure leaves every day to ask.
-    async fn prefilter(&self) -> Prefilter {
-        let Some(query) = self.plan.borrow().as_ref().map(|p| p.query().clone()) else {
-            return Prefilter::Off;
-        };
-        let reply = match call::run_punch_results(&self.relay, &query.punch_query()).await {
+    /// Settles the days the punch results of the whole range decide (not async: the call is
+    /// awaited in `start`, one state machine fewer). An abort stops the range (the workers then
+    /// find nothing to ask); any other failure leaves every day to ask.
+    fn prefilter(&self, reply: Result<Reply, RemedyError>) -> Prefilter {
+        let reply = match reply {
             Ok(reply) => reply,
             Err(RemedyError::Aborted) => {
                 if let Some(plan) = self.plan.borrow_mut().as_mut() {
@@ -124,9 +124,12 @@ impl Range {
             }
             Err(e) => return Prefilter::Fallback(Some(e)),
         };
+        let Some(query) = self.plan.borrow().as_ref().map(|p| p.query().clone()) else {
+            return Prefilter::Off;
+        };
         let log_id = reply.response.log_id;
         let mut coverage = Coverage::new(query.user_id.as_str(), query.from, query.len());
-        let records = match punch_results::read(&reply.list, &mut coverage, query.len()) {
+        let records = match punch_results::read(&reply.list, &mut coverage) {
             Ok(records) => records,
             Err(problem) => {
                 // `interpret` accepted the reply: its status was a success.
@@ -143,7 +146,7 @@ impl Range {
             return Prefilter::Fallback(None);
         };
         *self.punches.borrow_mut() = records;
-        *self.punch_log_id.borrow_mut() = log_id;
+        *self.punch_log_id.borrow_mut() = text_or_null(log_id.as_deref());
         let settled = match self.plan.borrow_mut().as_mut() {
             Some(plan) => plan.apply(&days),
             None => Vec::new(),
@@ -256,13 +259,12 @@ impl Range {
                 "query"
             }
             DayOutcome::Decided(decision) => {
-                let log_id = self.punch_log_id.borrow();
-                set(&day, "logId", &text_or_null(log_id.as_deref()));
+                set(&day, "logId", &self.punch_log_id.borrow());
                 decision.as_str()
             }
         };
         set(&day, "decidedBy", &JsValue::from_str(decided_by));
-        let punches = self.punches.borrow().get(i).cloned().unwrap_or_default();
+        let punches = self.punches.borrow().get(i as u32);
         if !punches.is_undefined() {
             set(&day, "punches", &punches);
         }
