@@ -12,7 +12,6 @@ use wasm_bindgen::prelude::*;
 use crate::decode;
 use crate::errors::{BodyProblem, Field, Problem, RemedyError, ValidationError};
 use crate::model::{Envelope, RemedyQuery, RemedyResponse};
-use crate::punch_results::PunchQuery;
 use crate::retry::{self, Attempt, Next};
 use crate::text::cat;
 use crate::wasm::fetch::{Body, Call, Raw};
@@ -97,18 +96,15 @@ pub(crate) fn run<'a>(
     )
 }
 
-/// Asks the relay for a range's punch results (`user_tasks/query`), the same way as a day: the
-/// same options, retries, time limit and abort. The reply's `data` is returned unread.
-pub(crate) fn run_punch_results<'a>(
-    relay: &'a Resolved,
-    query: &PunchQuery,
-) -> impl Future<Output = Result<Reply, RemedyError>> + 'a {
-    send(
-        relay,
-        query.path_and_query(),
-        query.body_json(),
-        reply::data_itself,
-    )
+/// Asks the relay for a range's punch results (`user_tasks/query`; `path` and `body` from
+/// `RangeQuery::punch_request`), the same way as a day: the same options, retries, time limit and
+/// abort. The reply's `data` is returned unread.
+pub(crate) fn run_punch_results(
+    relay: &Resolved,
+    path: String,
+    body: String,
+) -> impl Future<Output = Result<Reply, RemedyError>> + '_ {
+    send(relay, path, body, reply::data_itself)
 }
 
 /// One call to `path` (with its query) with `body`, retrying as [`retry::next`] decides;

@@ -59,7 +59,7 @@ enum Prefilter {
 /// caller aborts.
 pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> Promise {
     let total = query.len();
-    let punch_query = query.punch_query();
+    let (punch_path, punch_body) = query.punch_request();
     let range = Rc::new(Range {
         plan: RefCell::new(Some(RangePlan::new(query))),
         relay,
@@ -72,7 +72,7 @@ pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> 
     });
     spawn(Box::pin(async move {
         let prefilter = if extras.prefilter {
-            let reply = call::run_punch_results(&range.relay, &punch_query).await;
+            let reply = call::run_punch_results(&range.relay, punch_path, punch_body).await;
             range.prefilter(reply)
         } else {
             Prefilter::Off
