@@ -222,26 +222,6 @@ pub fn china_at(unix_secs: i64) -> Option<(RemedyDate, u32)> {
     Some((date, local.rem_euclid(86_400) as u32))
 }
 
-/// The China wall-clock time of a Unix time written `HH:MM` (`09:12`), as a page shows a punch.
-/// Feishu sends punch and shift times as Unix seconds in decimal strings; anything else is `None`.
-pub fn china_clock(unix_secs_text: &str) -> Option<String> {
-    let secs = i64::try_from(crate::text::unsigned(unix_secs_text)?).ok()?;
-    let (_, of_day) = china_at(secs)?;
-    let (h, m) = (of_day / 3600, of_day / 60 % 60);
-    let digit = |n: u32| char::from(b'0' + n as u8);
-    Some(
-        [
-            digit(h / 10),
-            digit(h % 10),
-            ':',
-            digit(m / 10),
-            digit(m % 10),
-        ]
-        .iter()
-        .collect(),
-    )
-}
-
 /// Two ASCII digits as a number.
 fn two_digits(tens: u8, ones: u8) -> Option<u32> {
     digits(&[tens, ones])
@@ -291,14 +271,6 @@ mod tests {
         assert_eq!((day.yyyymmdd(), secs), (20261124, 0));
         assert_eq!(china_at(i64::MAX), None);
         assert_eq!(china_at(-1_000_000_000_000), None);
-        // Feishu's example shift: 2021-01-04 09:00 and 18:00 in Beijing.
-        assert_eq!(china_clock("1609722000").as_deref(), Some("09:00"));
-        assert_eq!(china_clock("1609754400").as_deref(), Some("18:00"));
-        assert_eq!(china_clock("1609722720").as_deref(), Some("09:12"));
-        assert_eq!(china_clock("0").as_deref(), Some("08:00"));
-        for bad in ["", "-1", "1.5", " 1609722000", "99999999999999999999", "x"] {
-            assert_eq!(china_clock(bad), None, "{bad:?}");
-        }
     }
 
     #[test]

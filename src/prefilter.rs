@@ -1,5 +1,5 @@
 //! Which days of a range punch results settle, so that `query_user_allowed_remedys` is asked only
-//! for the others; and what happened on each day, for the page.
+//! for the others.
 //!
 //! A correction (补卡) exists only for an abnormal punch (`Early`, `Late`, `Lack`). So a day whose
 //! every scheduled punch is `Normal`, `NoNeedCheck` or `SystemCheck` has nothing to correct, and
@@ -7,9 +7,12 @@
 //! result (whether and until when it may be corrected only `query_user_allowed_remedys` says), a
 //! result this code does not know (never taken for normal), a `Todo` on a day already over (a punch
 //! that never came, not yet marked `Lack`), a day without records, a day punch results did not cover.
+//!
+//! Only the results are read here. What happened on a day (the times, supplements) is not copied:
+//! the browser hands the page Feishu's records themselves (`wasm::punch_results`).
 
-use crate::calendar::{china_clock, RemedyDate};
-use crate::punch_results::{CheckResult, PunchRecord, PunchResultsData, TaskRecord};
+use crate::calendar::RemedyDate;
+use crate::punch_results::{CheckResult, PunchResultsData};
 
 /// Why a day was settled without asking `query_user_allowed_remedys`. Either way it has nothing
 /// to correct.
@@ -34,99 +37,50 @@ impl Decision {
     }
 }
 
-/// One side (clock-in or clock-out) of a scheduled punch pair, as data for the page to word:
-/// e.g. result `Late`, time `09:12`, scheduled `09:00` ("late at 09:12"); result `Lack` and no time
-/// ("no clock-out").
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PunchSide {
-    /// Feishu's result, as sent (`None` when the reply had none).
-    pub result: Option<CheckResult>,
-    /// Feishu's supplement (`None`, `CardReplacement`, `CardReplacementApplication`, `Leave`, ...).
-    pub supplement: Option<String>,
-    /// When the person punched, `HH:MM` China time (`None`: no punch, or an unreadable time).
-    pub time: Option<String>,
-    /// When the shift wanted the punch, `HH:MM` China time.
-    pub scheduled: Option<String>,
+/// What a covered day's results allow so far, worst last: the worst of its punches decides
+/// (`Ord` is that order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Seen {
+    /// No record yet: a day this code cannot read, asked.
+    Nothing,
+    /// Every punch `Normal`, `NoNeedCheck` or `SystemCheck`.
+    Fine,
+    /// Fine but for a `Todo`: settled only while the day is not over.
+    Todo,
+    /// An abnormal, unknown or missing result: asked.
+    Ask,
 }
 
-/// One on/off pair of a day's shift.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DayPunch {
-    /// Clock-in.
-    pub check_in: PunchSide,
-    /// Clock-out.
-    pub check_out: PunchSide,
-}
-
-impl PunchSide {
-    /// A side from the reply's texts: the result and supplement as sent, the punch's `check_time`
-    /// and the scheduled time (Unix seconds) as China `HH:MM`.
-    pub fn from_wire(
-        result: Option<&str>,
-        supplement: Option<String>,
-        punched_at: Option<&str>,
-        scheduled_at: Option<&str>,
-    ) -> Self {
-        PunchSide {
-            result: result.map(CheckResult::from_wire),
-            supplement,
-            time: punched_at.and_then(china_clock),
-            scheduled: scheduled_at.and_then(china_clock),
-        }
-    }
-
-    /// Whether this punch leaves nothing to correct: `Normal`, `NoNeedCheck`, `SystemCheck`, or
-    /// `Todo` while the day is not over. Early, Late, Lack, a value Feishu added later, or no
-    /// result at all: no.
-    fn settled(&self, not_over: bool) -> bool {
-        match self.result {
-            Some(CheckResult::Normal | CheckResult::NoNeedCheck | CheckResult::SystemCheck) => true,
-            Some(CheckResult::Todo) => not_over,
-            _ => false,
-        }
-    }
-}
-
-impl DayPunch {
-    /// A record of the reply as the page shows it.
-    pub fn from_record(r: &TaskRecord) -> Self {
-        let time = |p: &Option<PunchRecord>| p.as_ref().and_then(|p| p.check_time.clone());
-        let (punched_in, punched_out) = (time(&r.check_in_record), time(&r.check_out_record));
-        DayPunch {
-            check_in: PunchSide::from_wire(
-                r.check_in_result.as_ref().map(CheckResult::as_str),
-                r.check_in_result_supplement.clone(),
-                punched_in.as_deref(),
-                r.check_in_shift_time.as_deref(),
-            ),
-            check_out: PunchSide::from_wire(
-                r.check_out_result.as_ref().map(CheckResult::as_str),
-                r.check_out_result_supplement.clone(),
-                punched_out.as_deref(),
-                r.check_out_shift_time.as_deref(),
-            ),
+impl Seen {
+    /// One punch's result as sent (`None`: the reply had none). Early, Late, Lack, a value Feishu
+    /// added later, or no result at all: asked.
+    fn of(result: Option<&str>) -> Seen {
+        match result {
+            Some("Normal" | "NoNeedCheck" | "SystemCheck") => Seen::Fine,
+            Some("Todo") => Seen::Todo,
+            _ => Seen::Ask,
         }
     }
 }
 
 /// What punch results say about one day of a range.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DayPlan {
     /// Settled without asking, and why; `None`: ask `query_user_allowed_remedys`.
     pub decision: Option<Decision>,
-    /// What happened that day, when punch results covered it.
-    pub punches: Option<Vec<DayPunch>>,
+    /// Whether punch results covered the day (had an entry for it).
+    pub covered: bool,
 }
 
 /// A range's days being filled from a punch-results reply, entry by entry: the one reading of a
 /// reply's entries, whether they come as [`PunchResultsData`] (native) or straight from the
-/// browser's parsed JSON (the wasm reads only what this needs).
+/// browser's parsed JSON (the wasm reads only the results).
 #[derive(Debug)]
 pub struct Coverage<'a> {
     user_id: &'a str,
     from: RemedyDate,
-    /// By day: its punch pairs, once an entry covered it.
-    days: Vec<Option<Vec<DayPunch>>>,
+    /// By day: what its records allow, once an entry covered it.
+    days: Vec<Option<Seen>>,
     refused: bool,
 }
 
@@ -136,7 +90,7 @@ impl<'a> Coverage<'a> {
         Coverage {
             user_id,
             from,
-            days: std::iter::repeat_with(|| None).take(days).collect(),
+            days: vec![None; days],
             refused: false,
         }
     }
@@ -150,15 +104,15 @@ impl<'a> Coverage<'a> {
         }
         let day = RemedyDate::from_yyyymmdd(yyyymmdd?).ok()?;
         let i = usize::try_from(self.from.days_until(day)).ok()?;
-        self.days.get_mut(i)?.get_or_insert_with(Vec::new);
+        self.days.get_mut(i)?.get_or_insert(Seen::Nothing);
         Some(i)
     }
 
-    /// Adds a punch pair to day `i` (as [`Coverage::cover`] returned it). Two entries for the
-    /// same day are read together.
-    pub fn add(&mut self, i: usize, pair: DayPunch) {
-        if let Some(Some(pairs)) = self.days.get_mut(i) {
-            pairs.push(pair);
+    /// Adds a record (one on/off pair: its clock-in and clock-out results, as sent) to day `i`
+    /// (as [`Coverage::cover`] returned it). Two entries for the same day are read together.
+    pub fn add(&mut self, i: usize, check_in: Option<&str>, check_out: Option<&str>) {
+        if let Some(Some(seen)) = self.days.get_mut(i) {
+            *seen = (*seen).max(Seen::of(check_in)).max(Seen::of(check_out));
         }
     }
 
@@ -177,9 +131,9 @@ impl<'a> Coverage<'a> {
         }
         let mut date = Some(self.from);
         let mut out = Vec::with_capacity(self.days.len());
-        for pairs in self.days {
+        for seen in self.days {
             let Some(day) = date else { break };
-            out.push(day_plan(pairs, day, today));
+            out.push(day_plan(seen, day, today));
             date = day.add_days(1);
         }
         Some(out)
@@ -199,7 +153,12 @@ pub fn plan_days(
     for entry in &data.user_task_results {
         if let Some(i) = coverage.cover(entry.user_id.as_deref(), entry.day) {
             for r in &entry.records {
-                coverage.add(i, DayPunch::from_record(r));
+                let (check_in, check_out) = (&r.check_in_result, &r.check_out_result);
+                coverage.add(
+                    i,
+                    check_in.as_ref().map(CheckResult::as_str),
+                    check_out.as_ref().map(CheckResult::as_str),
+                );
             }
         }
     }
@@ -213,31 +172,31 @@ pub fn plan_days(
     coverage.plan(today)
 }
 
-/// One day: its punch pairs (`None` when punch results did not cover it).
-fn day_plan(pairs: Option<Vec<DayPunch>>, day: RemedyDate, today: RemedyDate) -> DayPlan {
-    let Some(pairs) = pairs else {
-        return DayPlan {
-            decision: (day > today).then_some(Decision::NotYetLived),
-            punches: None,
-        };
+/// One day: what its records allow (`None` when punch results did not cover it).
+fn day_plan(seen: Option<Seen>, day: RemedyDate, today: RemedyDate) -> DayPlan {
+    let settled = match seen {
+        None => {
+            return DayPlan {
+                decision: (day > today).then_some(Decision::NotYetLived),
+                covered: false,
+            }
+        }
+        Some(Seen::Fine) => true,
+        // The day is not over: a `Todo` is a punch still ahead, not a missing one.
+        Some(Seen::Todo) => day >= today,
+        // No records at all is not "every punch fine": it is a day this code cannot read.
+        Some(Seen::Nothing | Seen::Ask) => false,
     };
-    // The day is not over: a `Todo` is a punch still ahead, not a missing one.
-    let not_over = day >= today;
-    // No pairs at all is not "every punch fine": it is a day this code cannot read, so asked.
-    let mut settled = !pairs.is_empty();
-    for pair in &pairs {
-        settled &= pair.check_in.settled(not_over) && pair.check_out.settled(not_over);
-    }
     DayPlan {
         decision: settled.then_some(Decision::PunchResults),
-        punches: Some(pairs),
+        covered: true,
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::punch_results::UserTaskResult;
+    use crate::punch_results::{PunchRecord, TaskRecord, UserTaskResult};
 
     pub(crate) fn date(n: i64) -> RemedyDate {
         RemedyDate::from_yyyymmdd(n).unwrap()
@@ -358,7 +317,7 @@ pub(crate) mod tests {
                 Some(Decision::NotYetLived),  // 5th
             ]
         );
-        assert!(days[0].punches.is_none() && days[1].punches.is_some());
+        assert!(!days[0].covered && days[1].covered);
         // An entry without a user id is read as the one asked for.
         let mut anonymous = data.clone();
         anonymous.user_task_results[1].user_id = None;
@@ -380,25 +339,26 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn each_day_says_what_happened_in_china_time() {
-        let day = one_day(vec![record("Late", "Lack")], 20240301, 20240305);
-        let punches = day.punches.unwrap();
+    fn two_entries_for_one_day_are_read_together() {
+        let fine = entry("u1", 20240301, vec![record("Normal", "Normal")]);
+        let late = entry("u1", 20240301, vec![record("Late", "Normal")]);
+        let todo = entry("u1", 20240301, vec![record("Normal", "Todo")]);
+        let plan = |entries: Vec<UserTaskResult>, today: i64| {
+            let data = PunchResultsData {
+                user_task_results: entries,
+                ..PunchResultsData::default()
+            };
+            plan_days(&data, "u1", date(20240301), 1, date(today)).unwrap()[0]
+        };
         assert_eq!(
-            punches,
-            [DayPunch {
-                check_in: PunchSide {
-                    result: Some(CheckResult::Late),
-                    supplement: Some("None".into()),
-                    time: Some("09:12".into()),
-                    scheduled: Some("09:00".into()),
-                },
-                check_out: PunchSide {
-                    result: Some(CheckResult::Lack),
-                    supplement: None,
-                    time: None,
-                    scheduled: Some("18:00".into()),
-                },
-            }]
+            plan(vec![fine.clone(), late.clone()], 20240305).decision,
+            None
         );
+        assert_eq!(plan(vec![late, fine.clone()], 20240305).decision, None);
+        // A Todo in the second entry: fine today, asked once the day is over.
+        let today = plan(vec![fine.clone(), todo.clone()], 20240301);
+        assert_eq!(today.decision, Some(Decision::PunchResults));
+        assert_eq!(plan(vec![todo, fine], 20240302).decision, None);
+        assert!(today.covered);
     }
 }

@@ -68,9 +68,14 @@ impl RangeQuery {
         false
     }
 
-    /// The one punch-results request that covers the whole range.
+    /// The one punch-results request that covers the whole range, as a [`PunchQuery`].
     pub fn punch_query(&self) -> PunchQuery {
         PunchQuery::for_range(self.employee_type, self.user_id.clone(), self.from, self.to)
+    }
+
+    /// [`RangeQuery::punch_query`]'s path with query and body, as written (what the browser sends).
+    pub fn punch_request(&self) -> (String, String) {
+        punch_results::range_request(self.employee_type, &self.user_id, self.from, self.to)
     }
 
     /// The `i`-th day's request (0 = `from`).
@@ -457,6 +462,8 @@ mod tests {
             q.punch_query().body_json(),
             r#"{"user_ids":["u1"],"check_date_from":20240301,"check_date_to":20240331}"#
         );
+        let p = q.punch_query();
+        assert_eq!(q.punch_request(), (p.path_and_query(), p.body_json()));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::calendar::RemedyDate;
 use crate::errors::{Field, Problem};
 use crate::host;
 use crate::model::{exact_integer, EmployeeType, RemedyQuery, UserId};
+#[cfg(not(target_arch = "wasm32"))]
 use crate::punch_results::{self, PunchFlags, PunchQuery, MAX_USER_IDS};
 use crate::text::{split_at_byte, unsigned};
 
@@ -251,6 +252,7 @@ pub fn span(
     Ok(())
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The query flags of a punch-results request as they reach the relay, percent-decoded, `None`
 /// when absent.
 #[derive(Debug, Clone, Copy, Default)]
@@ -261,9 +263,11 @@ pub struct WirePunchFlags<'a> {
     pub include_terminated_user: Option<&'a str>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The values a boolean query flag may have.
 const BOOL_WORDS: &[&str] = &["true", "false"];
 
+#[cfg(not(target_arch = "wasm32"))]
 /// A boolean query flag: absent, `true` or `false` (Feishu's spelling; nothing else).
 fn flag(field: Field, v: Option<&str>) -> Checked<Option<bool>> {
     match v {
@@ -274,6 +278,7 @@ fn flag(field: Field, v: Option<&str>) -> Checked<Option<bool>> {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// A punch-results request (`user_tasks/query`) as it reaches the relay on Feishu's wire: the
 /// `employee_type` query parameter, the query flags, and the raw JSON body
 /// `{"user_ids": [...], "check_date_from": yyyyMMdd, "check_date_to": yyyyMMdd, "need_overtime_result"?: bool}`.
@@ -321,6 +326,7 @@ pub fn wire_punch_query(
     })
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// `data.user_ids`: an array of 1 to [`MAX_USER_IDS`] ids.
 fn user_ids(v: Option<&serde_json::Value>) -> Checked<Vec<UserId>> {
     let Some(serde_json::Value::Array(items)) = v else {
@@ -605,6 +611,7 @@ mod tests {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn tokens() {
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
@@ -641,6 +648,7 @@ mod tests {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn wire_punch_query_takes_feishus_example() {
         let q = wire_punch_query(
@@ -669,6 +677,7 @@ mod tests {
         );
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// A punch-results request (employee_type, the `ignore_invalid_users` flag, the body) and the
     /// field and problem code it is refused with.
     type BadPunchQuery = (
@@ -679,6 +688,7 @@ mod tests {
         &'static str,
     );
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// Each bad punch-results request, one per line.
     #[rustfmt::skip]
     fn bad_punch_queries() -> Vec<BadPunchQuery> {
@@ -711,6 +721,7 @@ mod tests {
         ]
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn wire_punch_query_refuses_with_the_field_at_fault() {
         for (et, flag, body, field, code) in bad_punch_queries() {
@@ -733,6 +744,7 @@ mod tests {
         );
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn punch_query_messages_name_their_own_fields() {
         let refuse = |body: &str| {
@@ -846,6 +858,7 @@ mod tests {
 
         /// Whatever reaches the relay, punch-results validation answers without panicking.
         #[test]
+        #[cfg(not(target_arch = "wasm32"))]
         fn any_punch_body_validates_without_panic(body in proptest::collection::vec(proptest::num::u8::ANY, 0..200), t in ".{0,40}") {
             let _ = wire_punch_query(Some(&t), WirePunchFlags { ignore_invalid_users: Some(&t), include_terminated_user: None }, &body);
             let _ = wire_punch_query(Some("employee_id"), WirePunchFlags::default(), t.as_bytes());

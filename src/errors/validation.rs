@@ -26,17 +26,27 @@ pub enum Field {
     From,
     /// `data.to` of a range query.
     To,
+    // The punch-results request's fields (and `Problem::ItemCount`) are the relay's vocabulary:
+    // only the relay validates that request (`validate::wire_punch_query`). They do not exist on
+    // wasm32, so the browser bundle carries neither their names nor their messages (`as_str` and
+    // the messages are match tables that the linker keeps whole, every arm included).
     /// `data.user_ids` of a punch-results query (`user_tasks/query`).
+    #[cfg(not(target_arch = "wasm32"))]
     UserIds,
     /// `data.check_date_from` of a punch-results query.
+    #[cfg(not(target_arch = "wasm32"))]
     CheckDateFrom,
     /// `data.check_date_to` of a punch-results query.
+    #[cfg(not(target_arch = "wasm32"))]
     CheckDateTo,
     /// `data.need_overtime_result` of a punch-results query.
+    #[cfg(not(target_arch = "wasm32"))]
     NeedOvertimeResult,
     /// `params.ignore_invalid_users` of a punch-results query.
+    #[cfg(not(target_arch = "wasm32"))]
     IgnoreInvalidUsers,
     /// `params.include_terminated_user` of a punch-results query.
+    #[cfg(not(target_arch = "wasm32"))]
     IncludeTerminatedUser,
     /// The relay options as a whole.
     Options,
@@ -74,11 +84,17 @@ impl Field {
             Field::RemedyDate => "data.remedy_date",
             Field::From => "data.from",
             Field::To => "data.to",
+            #[cfg(not(target_arch = "wasm32"))]
             Field::UserIds => "data.user_ids",
+            #[cfg(not(target_arch = "wasm32"))]
             Field::CheckDateFrom => "data.check_date_from",
+            #[cfg(not(target_arch = "wasm32"))]
             Field::CheckDateTo => "data.check_date_to",
+            #[cfg(not(target_arch = "wasm32"))]
             Field::NeedOvertimeResult => "data.need_overtime_result",
+            #[cfg(not(target_arch = "wasm32"))]
             Field::IgnoreInvalidUsers => "params.ignore_invalid_users",
+            #[cfg(not(target_arch = "wasm32"))]
             Field::IncludeTerminatedUser => "params.include_terminated_user",
             Field::Options => "options",
             Field::RelayUrl => "relayUrl",
@@ -150,6 +166,7 @@ pub enum Problem {
         start: Field,
     },
     /// A list with fewer or more items than allowed.
+    #[cfg(not(target_arch = "wasm32"))]
     ItemCount {
         /// Fewest allowed.
         min: usize,
@@ -182,6 +199,7 @@ impl Problem {
             Problem::NotADate(p) => p.code(),
             Problem::RangeReversed { .. } => "range_reversed",
             Problem::RangeTooLong { .. } => "range_too_long",
+            #[cfg(not(target_arch = "wasm32"))]
             Problem::ItemCount { .. } => "item_count",
             Problem::NotAUrl => "not_a_url",
             Problem::NotJson => "not_json",
@@ -227,6 +245,7 @@ impl Problem {
                 " days)",
             ])
             .into(),
+            #[cfg(not(target_arch = "wasm32"))]
             Problem::ItemCount { min, max } => cat(&[
                 "must hold ",
                 &decimal(*min as i64),
@@ -277,6 +296,7 @@ impl Problem {
                 " 天）",
             ])
             .into(),
+            #[cfg(not(target_arch = "wasm32"))]
             Problem::ItemCount { min, max } => cat(&[
                 "必须包含 ",
                 &decimal(*min as i64),

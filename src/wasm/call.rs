@@ -3,6 +3,8 @@
 //! reply means ([`decode::interpret`]), and whether and when to try again ([`retry::next`], the
 //! natively tested policy), never past the call's time limit or after the caller's abort.
 
+use std::future::Future;
+
 use js_sys::Array;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;
@@ -10,7 +12,6 @@ use wasm_bindgen::prelude::*;
 use crate::decode;
 use crate::errors::{BodyProblem, RemedyError};
 use crate::model::{Envelope, RemedyQuery, RemedyResponse};
-use crate::punch_results::PunchQuery;
 use crate::retry::{self, Attempt, Next};
 use crate::text::cat;
 use crate::wasm::fetch::{Body, Call, Outgoing, Raw};
@@ -81,31 +82,40 @@ extern "C" {
     fn now() -> f64;
 }
 
-/// Asks the relay for one day (Feishu's path and wire format), as [`exchange`] does.
-pub(crate) async fn run(relay: &Resolved, query: &RemedyQuery) -> Result<Reply, RemedyError> {
-    let path = query.path_and_query();
-    send(relay, &path, query.body_json(), reply::punches).await
+/// Asks the relay for one day, through [`exchange`]: retries, the time limit and the caller's signal.
+/// [`send`]'s future itself (no async wrapper around it: one state machine fewer in the wasm).
+pub(crate) fn run<'a>(
+    relay: &'a Resolved,
+    query: &RemedyQuery,
+) -> impl Future<Output = Result<Reply, RemedyError>> + 'a {
+    send(
+        relay,
+        query.path_and_query(),
+        query.body_json(),
+        reply::punches,
+    )
 }
 
-/// Asks the relay for a range's punch results (`user_tasks/query`), the same way as a day: the
-/// same options, retries, time limit and abort. The reply's `data` is returned unread.
-pub(crate) async fn run_punch_results(
+/// Asks the relay for a range's punch results (`user_tasks/query`; `path` and `body` from
+/// `RangeQuery::punch_request`), the same way as a day: the same options, retries, time limit and
+/// abort. The reply's `data` is returned unread.
+pub(crate) fn run_punch_results(
     relay: &Resolved,
-    query: &PunchQuery,
-) -> Result<Reply, RemedyError> {
-    let path = query.path_and_query();
-    send(relay, &path, query.body_json(), reply::data_itself).await
+    path: String,
+    body: String,
+) -> impl Future<Output = Result<Reply, RemedyError>> + '_ {
+    send(relay, path, body, reply::data_itself)
 }
 
 /// A POST of `body` to `path` in Feishu's wire format, through [`exchange`]; `read_data` reads a
 /// success's `data`. One function for both routes (not generic): one copy in the wasm.
 async fn send(
     relay: &Resolved,
-    path: &str,
+    path: String,
     body: String,
     read_data: ReadData,
 ) -> Result<Reply, RemedyError> {
-    let url = cat(&[relay.relay_url.as_str(), path]);
+    let url = cat(&[relay.relay_url.as_str(), &path]);
     let mut reply = None;
     exchange(relay, &url, Some(&body), &mut |raw| {
         outcome(raw, read_data).map(|r| reply = Some(r))

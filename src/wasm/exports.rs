@@ -117,19 +117,35 @@ export interface RangeOptions extends Partial<RelayOptions> {
 /** What happened at a scheduled punch, as Feishu's punch results say; later values pass through. */
 export type CheckResult = "Normal" | "NoNeedCheck" | "SystemCheck" | "Early" | "Late" | "Lack" | "Todo";
 
-/** One side of a scheduled punch pair, as data for the page to word ("late at 09:12", "no clock-out"). */
-export interface PunchSide {
-  result: CheckResult | (string & {}) | null;
-  /** Feishu's supplement, e.g. "None", "CardReplacement" (a correction approved), "CardReplacementApplication" (pending), "Leave". */
-  supplement: string | null;
-  /** When the person punched, `HH:MM` China time; null without a punch. */
-  time: string | null;
-  /** When the shift wanted the punch, `HH:MM` China time. */
-  scheduled: string | null;
+/** A punch itself (`check_in_record`, `check_out_record`), as the relay leaves it. */
+export interface Punch {
+  /** When the person punched: Unix seconds, as a decimal string (e.g. "1709255520"). */
+  check_time?: string | null;
+  /** How: 0 user, 1 admin change, 2 correction, 3 system, 4 off-duty exemption, 5 attendance machine, 6 quick punch, 7 imported. */
+  type?: number | null;
 }
 
-/** One on/off pair of a day's shift. */
-export interface DayPunch { checkIn: PunchSide; checkOut: PunchSide }
+/**
+ * One on/off pair of a day's shift, from Feishu's punch results (`user_tasks/query`): Feishu's record
+ * itself, wire names unchanged, as the relay minimized it. Times are Unix seconds in decimal strings
+ * and Feishu's days are China time (UTC+8): the page words them, e.g. `check_in_result: "Late"` with
+ * `check_in_record.check_time` at 09:12 is "late at 09:12"; `check_out_result: "Lack"` without
+ * `check_out_record` is "no clock-out". The fields below are checked to have these types; fields not
+ * listed here that Feishu sends (record ids, `task_shift_type`) pass through unchecked.
+ */
+export interface PunchRecord {
+  check_in_result?: CheckResult | (string & {}) | null;
+  check_out_result?: CheckResult | (string & {}) | null;
+  /** Why the result is what it is: "None", "CardReplacement" (a correction approved), "CardReplacementApplication" (one pending), "Leave", ... */
+  check_in_result_supplement?: string | null;
+  check_out_result_supplement?: string | null;
+  /** The clock-in punch; absent (or null) without one. */
+  check_in_record?: Punch | null;
+  check_out_record?: Punch | null;
+  /** When the shift wanted the clock-in: Unix seconds, as a decimal string. */
+  check_in_shift_time?: string | null;
+  check_out_shift_time?: string | null;
+}
 
 /**
  * What decided a day: `query` (query_user_allowed_remedys was asked, or a day skipped after its
@@ -138,8 +154,11 @@ export interface DayPunch { checkIn: PunchSide; checkOut: PunchSide }
  */
 export type DecidedBy = "query" | "punch_results" | "calendar";
 
-/** Fields every day of a range has: `date` is yyyyMMdd; `punches`, when punch results covered the day. */
-export interface DayFields { date: number; punches?: DayPunch[] }
+/**
+ * Fields every day of a range has: `date` is yyyyMMdd; `punches`, when punch results covered the day
+ * (and the range used them): the day's records in the reply's order, one per on/off pair.
+ */
+export interface DayFields { date: number; punches?: PunchRecord[] }
 
 /** What became of one day of a range. */
 export type DayResult = DayFields & (

@@ -7,7 +7,7 @@
 //!   caller's abort, the waits;
 //! - `input` and `options`: JavaScript values in, checked queries and options out; `reply`:
 //!   Feishu's reply as the browser parsed it, checked against the core's wire types;
-//!   `punch_results`: a punch-results reply read into the core's types, a day's punches for the page;
+//!   `punch_results`: a punch-results reply's results read into the core, its records kept for the page;
 //! - `js_error`: a `RemedyError` as a JavaScript `Error` (the class in `remedy_error.js`);
 //!   `js`: the catching object helpers and promise spawning that all of the above share;
 //! - `alloc`: the allocator.

@@ -16,14 +16,14 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::calendar::{china_at, RemedyDate};
 use crate::errors::RemedyError;
-use crate::prefilter::{Coverage, DayPlan};
+use crate::prefilter::Coverage;
 use crate::range::{DayOutcome, RangePlan, RangeQuery};
 use crate::wasm::call::{self, Reply};
 use crate::wasm::fetch::is_aborted;
 use crate::wasm::js::{set, spawn};
 use crate::wasm::js_error::error_to_js;
 use crate::wasm::options::{RangeExtras, Resolved};
-use crate::wasm::punch_results::{self, punches_to_js};
+use crate::wasm::punch_results;
 
 /// One range in flight, shared by its workers (one thread: `Rc` and cells, never borrowed across
 /// an await).
@@ -34,8 +34,11 @@ struct Range {
     /// By day: its result object once answered (given to `onProgress`, and the same object in the
     /// final array), else `undefined`.
     days: RefCell<Vec<JsValue>>,
-    /// By day: what punch results say happened (an array), else `undefined`.
-    punches: RefCell<Vec<JsValue>>,
+    /// By day index: its punch-results records as Feishu sent them (an array), once punch
+    /// results covered it and were used, else a hole.
+    punches: RefCell<Array>,
+    /// The punch-results reply's log id (or `null`): the `logId` of the days it settled.
+    punch_log_id: RefCell<JsValue>,
     done: Cell<u32>,
     total: u32,
     on_progress: Option<Function>,
@@ -56,18 +59,21 @@ enum Prefilter {
 /// caller aborts.
 pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> Promise {
     let total = query.len();
+    let (punch_path, punch_body) = query.punch_request();
     let range = Rc::new(Range {
         plan: RefCell::new(Some(RangePlan::new(query))),
         relay,
         days: RefCell::new(vec![JsValue::UNDEFINED; total]),
-        punches: RefCell::new(vec![JsValue::UNDEFINED; total]),
+        punches: RefCell::new(Array::new()),
+        punch_log_id: RefCell::new(JsValue::NULL),
         done: Cell::new(0),
         total: total as u32,
         on_progress: extras.on_progress,
     });
     spawn(Box::pin(async move {
         let prefilter = if extras.prefilter {
-            range.prefilter().await
+            let reply = call::run_punch_results(&range.relay, punch_path, punch_body).await;
+            range.prefilter(reply)
         } else {
             Prefilter::Off
         };
@@ -91,9 +97,7 @@ pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> 
 async fn worker(range: &Range) {
     while let Some((i, day)) = range.next_day() {
         let result = call::run(&range.relay, &day).await;
-        let day = range.record(i, result);
-        range.done.set(range.done.get() + 1);
-        range.progress(&day);
+        range.record(i, result);
     }
 }
 
@@ -106,13 +110,11 @@ fn china_today() -> Option<RemedyDate> {
 }
 
 impl Range {
-    /// Asks the punch results of the whole range and settles the days they decide. An abort stops
-    /// the range (the workers then find nothing to ask); any other failure leaves every day to ask.
-    async fn prefilter(&self) -> Prefilter {
-        let Some(query) = self.plan.borrow().as_ref().map(|p| p.query().clone()) else {
-            return Prefilter::Off;
-        };
-        let reply = match call::run_punch_results(&self.relay, &query.punch_query()).await {
+    /// Settles the days the punch results of the whole range decide (not async: the call is
+    /// awaited in `start`, one state machine fewer). An abort stops the range (the workers then
+    /// find nothing to ask); any other failure leaves every day to ask.
+    fn prefilter(&self, reply: Result<Reply, RemedyError>) -> Prefilter {
+        let reply = match reply {
             Ok(reply) => reply,
             Err(RemedyError::Aborted) => {
                 if let Some(plan) = self.plan.borrow_mut().as_mut() {
@@ -122,83 +124,78 @@ impl Range {
             }
             Err(e) => return Prefilter::Fallback(Some(e)),
         };
+        let Some(query) = self.plan.borrow().as_ref().map(|p| p.query().clone()) else {
+            return Prefilter::Off;
+        };
         let log_id = reply.response.log_id;
         let mut coverage = Coverage::new(query.user_id.as_str(), query.from, query.len());
-        if let Err(problem) = punch_results::read(&reply.list, &mut coverage) {
-            // `interpret` accepted the reply: its status was a success.
-            let status = 200;
-            return Prefilter::Fallback(Some(RemedyError::Decode {
-                status,
-                log_id,
-                problem,
-            }));
-        }
-        match china_today().and_then(|today| coverage.plan(today)) {
-            Some(days) => {
-                self.settle(&days, log_id.as_deref());
-                Prefilter::Used
+        let records = match punch_results::read(&reply.list, &mut coverage) {
+            Ok(records) => records,
+            Err(problem) => {
+                // `interpret` accepted the reply: its status was a success.
+                let status = 200;
+                let e = RemedyError::Decode {
+                    status,
+                    log_id,
+                    problem,
+                };
+                return Prefilter::Fallback(Some(e));
             }
-            None => Prefilter::Fallback(None),
-        }
-    }
-
-    /// Settles the days `days` decide, each reported as answered; keeps every covered day's
-    /// punches for its result.
-    fn settle(&self, days: &[DayPlan], log_id: Option<&str>) {
-        for (slot, day) in self.punches.borrow_mut().iter_mut().zip(days) {
-            if let Some(p) = &day.punches {
-                *slot = punches_to_js(p);
-            }
-        }
+        };
+        let Some(days) = china_today().and_then(|today| coverage.plan(today)) else {
+            return Prefilter::Fallback(None);
+        };
+        *self.punches.borrow_mut() = records;
+        *self.punch_log_id.borrow_mut() = text_or_null(log_id.as_deref());
         let settled = match self.plan.borrow_mut().as_mut() {
-            Some(plan) => plan.apply(days),
-            None => return,
+            Some(plan) => plan.apply(&days),
+            None => Vec::new(),
         };
         for i in settled {
-            let day = match self.plan.borrow().as_ref().and_then(|p| p.answered(i)) {
-                Some((date, outcome)) => {
-                    self.day_to_js(i, date.yyyymmdd(), outcome, JsValue::UNDEFINED, log_id)
-                }
-                None => continue,
-            };
-            if let Some(slot) = self.days.borrow_mut().get_mut(i) {
-                *slot = day.clone();
-            }
-            self.done.set(self.done.get() + 1);
-            // No borrow is held here: page code runs.
-            self.progress(&day);
+            self.publish(i, JsValue::UNDEFINED);
         }
+        Prefilter::Used
     }
 
     fn next_day(&self) -> Option<(usize, crate::model::RemedyQuery)> {
         self.plan.borrow_mut().as_mut()?.next_day()
     }
 
-    /// Records a day's final answer and returns the day's result object: `undefined` once the
-    /// range has ended, and for a day cut short by the caller's abort, which is no answer (the
-    /// abort stops the plan). No page code runs while the plan is borrowed.
-    fn record(&self, i: usize, result: Result<Reply, RemedyError>) -> JsValue {
-        let mut plan = self.plan.borrow_mut();
-        let Some(plan) = plan.as_mut() else {
-            return JsValue::UNDEFINED;
+    /// Records a day's final answer in the plan, then publishes it. A day cut short by the
+    /// caller's abort is no answer: the abort stops the plan.
+    fn record(&self, i: usize, result: Result<Reply, RemedyError>) {
+        let list = match self.plan.borrow_mut().as_mut() {
+            Some(plan) if matches!(result, Err(RemedyError::Aborted)) => {
+                plan.abort(RemedyError::Aborted);
+                JsValue::UNDEFINED
+            }
+            Some(plan) => {
+                let (result, list) = match result {
+                    Ok(reply) => (Ok(reply.response), reply.list),
+                    Err(e) => (Err(e), JsValue::UNDEFINED),
+                };
+                plan.record(i, result);
+                list
+            }
+            None => JsValue::UNDEFINED,
         };
-        if matches!(result, Err(RemedyError::Aborted)) {
-            plan.abort(RemedyError::Aborted);
-            return JsValue::UNDEFINED;
-        }
-        let (result, list) = match result {
-            Ok(reply) => (Ok(reply.response), reply.list),
-            Err(e) => (Err(e), JsValue::UNDEFINED),
+        self.publish(i, list);
+    }
+
+    /// Day `i` done (asked, or settled by punch results): its result object, made once it has an
+    /// answer and kept for the final array, then `onProgress` (without a day when it has none: the
+    /// range ended, or an abort cut it short). `list` is an `ok` day's correctable punches.
+    fn publish(&self, i: usize, list: JsValue) {
+        let day = match self.plan.borrow().as_ref().and_then(|p| p.answered(i)) {
+            Some((date, outcome)) => self.day_to_js(i, date.yyyymmdd(), outcome, list),
+            None => JsValue::UNDEFINED,
         };
-        plan.record(i, result);
-        let Some((date, outcome)) = plan.answered(i) else {
-            return JsValue::UNDEFINED;
-        };
-        let day = self.day_to_js(i, date.yyyymmdd(), outcome, list, None);
         if let Some(slot) = self.days.borrow_mut().get_mut(i) {
             *slot = day.clone();
         }
-        day
+        self.done.set(self.done.get() + 1);
+        // No borrow is held here: page code runs.
+        self.progress(&day);
     }
 
     /// `onProgress(done, total, day)`; its throwing is not the range's failure.
@@ -228,7 +225,7 @@ impl Range {
         let days = self.days.take();
         for (i, ((date, outcome), day)) in plan.finish().into_iter().zip(days).enumerate() {
             let day = if day.is_undefined() {
-                self.day_to_js(i, date.yyyymmdd(), &outcome, JsValue::UNDEFINED, None)
+                self.day_to_js(i, date.yyyymmdd(), &outcome, JsValue::UNDEFINED)
             } else {
                 day
             };
@@ -238,15 +235,8 @@ impl Range {
     }
 
     /// Day `i` of the range: `{ date, status, decidedBy, ..., punches? }`; `list` is an `ok` day's
-    /// correctable punches, `log_id` that of the punch-results reply (for the days it settled).
-    fn day_to_js(
-        &self,
-        i: usize,
-        date: u32,
-        outcome: &DayOutcome,
-        list: JsValue,
-        log_id: Option<&str>,
-    ) -> JsValue {
+    /// correctable punches. A day settled by punch results has that reply's log id.
+    fn day_to_js(&self, i: usize, date: u32, outcome: &DayOutcome, list: JsValue) -> JsValue {
         let day = Object::new();
         set(&day, "date", &JsValue::from(date));
         set(&day, "status", &JsValue::from_str(outcome.status()));
@@ -269,12 +259,12 @@ impl Range {
                 "query"
             }
             DayOutcome::Decided(decision) => {
-                set(&day, "logId", &text_or_null(log_id));
+                set(&day, "logId", &self.punch_log_id.borrow());
                 decision.as_str()
             }
         };
         set(&day, "decidedBy", &JsValue::from_str(decided_by));
-        let punches = self.punches.borrow().get(i).cloned().unwrap_or_default();
+        let punches = self.punches.borrow().get(i as u32);
         if !punches.is_undefined() {
             set(&day, "punches", &punches);
         }

@@ -23,10 +23,15 @@ type Shape<T> = Result<T, BodyProblem>;
 
 /// The JSON type a field must have.
 #[derive(Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
+    /// A string.
     Text,
+    /// A number holding an integer.
     Integer,
+    /// `true` or `false`.
     Boolean,
+    /// An object (not an array).
+    Object,
 }
 
 /// `AllowedRemedy`'s fields and their types.
@@ -65,8 +70,16 @@ pub(crate) fn integer(v: &JsValue) -> Option<i64> {
     exact_integer(v.as_f64()?)
 }
 
+/// A field of the wrong type: its key and what it must be.
+pub(crate) type Misfit = (&'static str, &'static str);
+
 /// Checks that each field present on `object` has its type.
-fn check(object: &JsValue, fields: &[(&'static str, Kind)]) -> Shape<()> {
+pub(crate) fn check(object: &JsValue, fields: &[(&'static str, Kind)]) -> Shape<()> {
+    fits(object, fields).map_err(|(key, expected)| wrong(key, expected))
+}
+
+/// [`check`], the misfit unworded (nothing to drop on the way out of a reader).
+pub(crate) fn fits(object: &JsValue, fields: &[(&'static str, Kind)]) -> Result<(), Misfit> {
     for &(key, kind) in fields {
         let Some(v) = present(object, key) else {
             continue;
@@ -75,9 +88,10 @@ fn check(object: &JsValue, fields: &[(&'static str, Kind)]) -> Shape<()> {
             Kind::Text => (v.is_string(), "a string"),
             Kind::Integer => (integer(&v).is_some(), "an integer"),
             Kind::Boolean => (v.as_bool().is_some(), "a boolean"),
+            Kind::Object => (is_record(&v), "an object"),
         };
         if !fits {
-            return Err(wrong(key, expected));
+            return Err((key, expected));
         }
     }
     Ok(())

@@ -361,19 +361,36 @@ async fn punch_results_leave_only_the_days_to_correct_to_ask() {
     );
     assert_eq!(text_at(&get(0), "logId").as_deref(), Some("PUNCH-LOG"));
     assert_eq!(text_at(&get(1), "logId").as_deref(), Some("DAY-LOG"));
-    // What happened, as data: late at 09:12 (scheduled 09:00); no clock-out on the last day.
-    let late = at(&get(1), "punches.0.checkIn");
-    assert_eq!(text_at(&late, "result").as_deref(), Some("Late"));
-    assert_eq!(text_at(&late, "time").as_deref(), Some("09:12"));
-    assert_eq!(text_at(&late, "scheduled").as_deref(), Some("09:00"));
-    assert_eq!(text_at(&late, "supplement").as_deref(), Some("None"));
-    let lack = at(&get(5), "punches.0.checkOut");
-    assert_eq!(text_at(&lack, "result").as_deref(), Some("Lack"));
-    assert!(at(&lack, "time").is_null());
+    // What happened: Feishu's records themselves, exactly as the reply had them, Unix seconds
+    // included (late at 09:12, scheduled 09:00; no clock-out on the last day).
+    let sent = |d: u32, check_in: &str, check_out: &str| {
+        serde_json::Value::Array(vec![record(d, check_in, check_out)]).to_string()
+    };
+    let punches_of = |i: u32| {
+        js_sys::JSON::stringify(&at(&get(i), "punches"))
+            .ok()
+            .and_then(|s| s.as_string())
+    };
+    assert_eq!(punches_of(1), Some(sent(d[1], "Late", "Normal")));
+    assert_eq!(punches_of(5), Some(sent(d[5], "Normal", "Lack")));
+    assert_eq!(punches_of(0), Some(sent(d[0], "Normal", "Normal")));
+    let late = at(&get(1), "punches.0");
+    assert_eq!(text_at(&late, "check_in_result").as_deref(), Some("Late"));
     assert_eq!(
-        text_at(&get(0), "punches.0.checkOut.time").as_deref(),
-        Some("18:00")
+        text_at(&late, "check_in_record.check_time"),
+        Some(unix_at(d[1], 9, 12))
     );
+    assert_eq!(
+        text_at(&late, "check_in_shift_time"),
+        Some(unix_at(d[1], 9, 0))
+    );
+    assert_eq!(
+        text_at(&late, "check_in_result_supplement").as_deref(),
+        Some("None")
+    );
+    let lack = at(&get(5), "punches.0");
+    assert_eq!(text_at(&lack, "check_out_result").as_deref(), Some("Lack"));
+    assert!(at(&lack, "check_out_record").is_null());
     assert!(
         at(&get(2), "punches").is_undefined(),
         "no punch results for that day"
@@ -413,10 +430,26 @@ async fn without_usable_punch_results_every_day_is_asked() {
         ),
         // No permission.
         (400, r#"{"code":1220005,"msg":"no permission"}"#, "api"),
-        // A reply that cannot be read.
+        // Replies that cannot be read: not a list, a record field of the wrong type (the records
+        // go to the page as they are, so their documented fields are held to their types).
         (
             200,
             r#"{"code":0,"msg":"success","data":{"user_task_results":"x"}}"#,
+            "decode",
+        ),
+        (
+            200,
+            r#"{"code":0,"msg":"success","data":{"user_task_results":[{"user_id":"u1","records":[{"check_in_result":1}]}]}}"#,
+            "decode",
+        ),
+        (
+            200,
+            r#"{"code":0,"msg":"success","data":{"user_task_results":[{"records":[{"check_out_record":{"check_time":1}}]}]}}"#,
+            "decode",
+        ),
+        (
+            200,
+            r#"{"code":0,"msg":"success","data":{"user_task_results":[{"records":[7]}]}}"#,
             "decode",
         ),
     ];

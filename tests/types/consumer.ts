@@ -10,7 +10,7 @@ import init, {
   RemedyError,
   type AllowedRemedy,
   type CurrentUser,
-  type DayPunch,
+  type PunchRecord,
   type DayResult,
   type EmployeeType,
   type RangeResult,
@@ -96,15 +96,19 @@ export async function main(): Promise<void> {
   for (const day of days) {
     const date: number = day.date;
     void date;
-    const punches: DayPunch[] | undefined = day.punches;
+    const punches: PunchRecord[] | undefined = day.punches;
     for (const p of punches ?? []) {
-      const late: boolean = p.checkIn.result === "Late";
-      const at: string | null = p.checkIn.time;
-      const missing: boolean = p.checkOut.result === "Lack" && p.checkOut.time === null;
-      void [late, at, missing, p.checkOut.scheduled, p.checkIn.supplement];
-      // @ts-expect-error times are HH:MM strings, not numbers
-      const n: number = p.checkIn.scheduled;
+      const late: boolean = p.check_in_result === "Late";
+      const at: string | null | undefined = p.check_in_record?.check_time;
+      const missing: boolean = p.check_out_result === "Lack" && p.check_out_record == null;
+      const clock = (unix: string) =>
+        new Date(Number(unix) * 1000).toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit" });
+      void [late, at && clock(at), missing, p.check_out_shift_time, p.check_in_result_supplement, p.check_in_record?.type];
+      // @ts-expect-error times are Unix seconds in strings, not numbers
+      const n: number = p.check_in_shift_time;
       void n;
+      // @ts-expect-error the module does not reshape Feishu's records
+      void p.checkIn;
     }
     switch (day.status) {
       case "ok":
