@@ -107,6 +107,7 @@ async function whoIsAsking() {
 
 function showLookupTool() {
   state.access = "open";
+  clearResults(); // an earlier failure to ask, if "Try again" brought us here
   $("query").hidden = false;
 }
 
@@ -473,16 +474,17 @@ function render() {
   else renderMonth(section, v);
 }
 
-function heading(text, user) {
+/** A result's heading: what, and whose (a person's name when they look at their own punches). */
+function heading(text, q) {
   // The user id is whatever was typed: it goes in as a text node like everything else.
-  return h("h2", { id: "results-heading" }, text, h("span", { class: "user" }, user));
+  return h("h2", { id: "results-heading" }, text, h("span", { class: q.label ? "user name" : "user" }, q.label || q.userId));
 }
 
 const handlers = () => ({ onRetry: () => state.rerun && state.rerun(), onCopy: copyLogId });
 
 function renderDay(section, v) {
   const lang = state.lang;
-  const title = heading(`${formatDate(v.q.date, lang)} · `, v.q.label || v.q.userId);
+  const title = heading(`${formatDate(v.q.date, lang)} · `, v.q);
   let body;
   if (v.loading) body = h("p", { class: "notice" }, t(lang, "loadingDay", { date: formatDate(v.q.date, lang) }));
   else if (v.cancelled) body = h("p", { class: "notice" }, t(lang, "cancelled"));
@@ -503,7 +505,7 @@ function statusForDay(lang, v) {
 function renderMonth(section, v) {
   const lang = state.lang;
   const label = monthLabel(v.q.range);
-  const parts = [heading(`${label} · `, v.q.label || v.q.userId)];
+  const parts = [heading(`${label} · `, v.q)];
   if (v.error) parts.push(errorView(lang, v.error, handlers()));
   else parts.push(...monthBody(lang, v, label));
   replace(section, h("div", { class: "card" }, parts));

@@ -190,3 +190,18 @@ test("a relay without sign-in: the lookup tool, no greeting and no sign-in butto
   assert.equal(await page.locator("#results button.day").count(), 0, "nothing is asked by itself");
   await finish(ctx, page, "open-lookup-tool");
 });
+
+test("when the relay cannot say who is signed in: the reason, and Try again", async () => {
+  const ctx = await openPage({ query: SIGNIN_URL, wait: false });
+  const { page } = ctx;
+  // Before the page asks: /auth/me fails on the way (a network that drops it), then recovers.
+  await page.route("**/auth/me", (route) => route.abort("failed"));
+  await page.reload();
+  await page.locator("#results [role=alert]").waitFor({ timeout: 30000 });
+  assert.equal(await page.isHidden("#query"), true, "no form while it is unknown who asks");
+  assert.equal(await page.isHidden("#signed-out"), true, "nor a claim that no one is signed in");
+  await page.unroute("**/auth/me");
+  await page.getByRole("button", { name: "Try again" }).click();
+  await assertSignedOut(page);
+  await finish(ctx, page, "signin-me-unreachable");
+});
