@@ -32,6 +32,7 @@ pub mod sim;
 // Configuration:
 pub mod config;
 // Serving:
+pub mod forwarded;
 pub mod logging;
 pub mod proxy;
 pub mod request_log;
