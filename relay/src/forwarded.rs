@@ -24,6 +24,12 @@ use crate::log_id::LogId;
 use crate::upstream::{Outcome, Upstream, UpstreamReply};
 use crate::wire::{query_param, relay_error_with};
 
+/// The largest punch-results reply read from Feishu, before minimization. Far above the 1 MiB of
+/// the other route: 50 ids × 62 days, two shifts a day, each punch with every field Feishu sends
+/// (photo URLs, device ids, location), come to about 11 MB. A browser asks one person's range
+/// (tens of KiB); larger replies are for SDK clients asking about many people.
+pub const MAX_PUNCH_REPLY: usize = 16 << 20;
+
 /// A forwarded route's validated request.
 pub trait Forwarded: Sized {
     /// Feishu's path, which the relay serves too (and which names the route's gate upstream).
@@ -91,7 +97,10 @@ impl Forwarded for PunchQuery {
 
     fn send(&self, upstream: &Upstream) -> impl Future<Output = Outcome> + Send {
         let (path_and_query, body) = (self.path_and_query(), Bytes::from(self.body_json()));
-        async move { upstream.post(Self::PATH, &path_and_query, body).await }
+        async move {
+            let cap = MAX_PUNCH_REPLY;
+            upstream.post(Self::PATH, &path_and_query, body, cap).await
+        }
     }
 
     fn reply(reply: UpstreamReply, log_id: &LogId) -> Response {

@@ -123,7 +123,7 @@ fn upstream_failure(err: &UpstreamError, log_id: &LogId) -> Response {
         }
         UpstreamError::Timeout(_) => catalogue::RELAY_UPSTREAM_TIMEOUT,
         // Asking again gets the same oversized reply: not retryable, unlike "unreachable".
-        UpstreamError::TooLarge => catalogue::RELAY_REPLY_TOO_LARGE,
+        UpstreamError::TooLarge(_) => catalogue::RELAY_REPLY_TOO_LARGE,
         UpstreamError::RateLimited(_) => catalogue::RELAY_RATE_LIMITED,
         UpstreamError::Token(_) | UpstreamError::Unreachable => catalogue::RELAY_UPSTREAM_DOWN,
     };
