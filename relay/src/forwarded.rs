@@ -15,14 +15,14 @@ use feishu_remedy::catalogue;
 use feishu_remedy::minimize::minimize_punch_body;
 use feishu_remedy::model::{RemedyQuery, QUERY_PATH};
 use feishu_remedy::punch_results::{PunchQuery, PUNCH_RESULTS_PATH};
-use feishu_remedy::validate::{self, ValidationError, WirePunchFlags};
+use feishu_remedy::validate::{self, ValidationError};
 
 use crate::auth::identity::Requested;
 use crate::auth::mode::Caller;
 use crate::auth::permit::{self, Refused};
 use crate::log_id::LogId;
 use crate::upstream::{Outcome, Upstream, UpstreamReply};
-use crate::wire::{query_param, relay_error_with};
+use crate::wire::{punch_query, query_param, relay_error_with};
 
 /// The largest punch-results reply read from Feishu, before minimization. Far above the 1 MiB of
 /// the other route: with every field Feishu sends per punch (photo URLs, device id, location),
@@ -75,17 +75,7 @@ impl Forwarded for PunchQuery {
     const PATH: &'static str = PUNCH_RESULTS_PATH;
 
     fn validate(query: Option<&str>, body: &[u8]) -> Result<Self, ValidationError> {
-        let param = |name| query_param(query, name);
-        let (employee_type, ignore, terminated) = (
-            param("employee_type"),
-            param("ignore_invalid_users"),
-            param("include_terminated_user"),
-        );
-        let flags = WirePunchFlags {
-            ignore_invalid_users: ignore.as_deref(),
-            include_terminated_user: terminated.as_deref(),
-        };
-        validate::wire_punch_query(employee_type.as_deref(), flags, body)
+        punch_query(query, body)
     }
 
     fn permit(&self, caller: &Caller, log_id: &LogId) -> Result<(), Refused> {

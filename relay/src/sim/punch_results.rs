@@ -14,12 +14,11 @@
 use feishu_remedy::calendar::RemedyDate;
 use feishu_remedy::catalogue;
 use feishu_remedy::model::{AllowedRemedy, EmployeeType, PunchStatus, WorkType};
-use feishu_remedy::validate::{self, WirePunchFlags};
 use serde::Serialize;
 
 use super::clock::CHINA_OFFSET_SECS;
 use super::dataset::{self, Behaviour, Employee, Schedule};
-use crate::wire::query_param;
+use crate::wire;
 
 pub use feishu_remedy::punch_results::PUNCH_RESULTS_PATH;
 
@@ -45,18 +44,7 @@ pub struct PunchRequest {
 /// `validate::wire_punch_query` (the relay's own check, so the two agree on what is valid). The
 /// error is the `msg` of a 1220001 reply, naming the field. Repeated ids are answered once.
 pub fn parse(query: Option<&str>, body: &[u8]) -> Result<PunchRequest, String> {
-    let param = |name| query_param(query, name);
-    let (employee_type, ignore, terminated) = (
-        param("employee_type"),
-        param("ignore_invalid_users"),
-        param("include_terminated_user"),
-    );
-    let flags = WirePunchFlags {
-        ignore_invalid_users: ignore.as_deref(),
-        include_terminated_user: terminated.as_deref(),
-    };
-    let query = validate::wire_punch_query(employee_type.as_deref(), flags, body)
-        .map_err(|e| e.feishu_msg())?;
+    let query = wire::punch_query(query, body).map_err(|e| e.feishu_msg())?;
     let mut user_ids: Vec<String> = Vec::with_capacity(query.user_ids.len());
     for id in &query.user_ids {
         if !user_ids.iter().any(|seen| seen == id.as_str()) {

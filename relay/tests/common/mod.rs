@@ -278,7 +278,7 @@ pub(crate) async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen
     };
     let app = axum::Router::new()
         .route(feishu_remedy::model::TOKEN_PATH, post(token))
-        .route(QUERY_PATH, post(query.clone()))
+        .route(QUERY_PATH, post(query))
         .route(PUNCH_RESULTS_PATH, post(query))
         .with_state(seen.clone());
     let listener = TcpListener::bind(LOOPBACK_ANY).await.unwrap();
@@ -297,6 +297,17 @@ pub(crate) async fn scripted_relay(
     let mut config = feishu_config(&upstream, app("cli_x", "secret-x"));
     adjust(&mut config);
     (relay_with(config).await, seen)
+}
+
+/// Waits (a few milliseconds at a time, for at most 5 s) until `done` says so.
+pub(crate) async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..1000 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("still waiting for {what}");
 }
 
 /// A loopback port with nothing listening on it.

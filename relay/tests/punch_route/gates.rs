@@ -2,8 +2,6 @@
 //! call, and its limiter is its own, apart from the other route's (Feishu limits each API on its
 //! own). Counted in the relay's counters under its path.
 
-use std::time::Duration;
-
 use feishu_remedy::catalogue;
 use feishu_remedy::model::QUERY_PATH;
 use feishu_remedy::punch_results::PUNCH_RESULTS_PATH;
@@ -13,17 +11,6 @@ use crate::common::*;
 use crate::{days_body, punch};
 
 const Q: &str = "employee_type=employee_id";
-
-/// Waits (a few milliseconds at a time, for at most 5 s) until `done` says so.
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    for _ in 0..1000 {
-        if done() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("still waiting for {what}");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identical_punch_queries_in_flight_make_one_call() {
