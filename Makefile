@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: help setup setup-bench test test-native test-wasm test-types test-pkg test-node test-bundlers \
-        test-sdk test-page size-check lint fmt pkg size bench bench-relay demo relay clean
+        test-sdk test-page size-check lint fmt pkg size bench bench-relay bench-rush demo relay clean
 
 help:
 	@echo "make demo         build everything, start the relay on the Feishu simulation, serve the page"
@@ -16,6 +16,7 @@ help:
 	@echo "make size         wasm + JS glue sizes, raw and gzipped, against the budget"
 	@echo "make bench        queryAllowedRemedys vs plain fetch in headless Chromium (PROFILE=1: CPU profile too)"
 	@echo "make bench-relay  the relay vs nginx proxy_pass in front of the same simulation (wrk)"
+	@echo "make bench-rush   300 people open their month within 10 s: today's path vs punch results + limiter"
 	@echo "make relay        run the relay alone (simulation unless FEISHU_APP_ID/SECRET are set)"
 
 setup:
@@ -75,6 +76,9 @@ bench: setup pkg
 
 bench-relay: setup-bench
 	scripts/bench-relay.sh
+
+bench-rush: setup pkg
+	scripts/bench-rush.sh
 
 relay:
 	cargo run --profile relay -p relay -- $(RELAY_ARGS)

@@ -104,6 +104,10 @@ pub struct Cli {
     /// Do not let identical requests in flight share one call upstream.
     #[arg(long, env = "RELAY_NO_COALESCE")]
     pub no_coalesce: bool,
+    /// Do not forward Feishu's punch results (`user_tasks/query`): for an app without the
+    /// permission, so that range queries go straight to asking every day (the route answers 404).
+    #[arg(long, env = "RELAY_NO_PUNCH_RESULTS")]
+    pub no_punch_results: bool,
 
     /// `open` mode: a host name to serve besides loopback ones (the name an SSO proxy on this
     /// machine forwards as `Host`); repeatable. Other names are refused (DNS rebinding).
@@ -251,6 +255,8 @@ pub struct Config {
     pub upstream: UpstreamChoice,
     /// Each Feishu route's limiter, and coalescing.
     pub gates: GateSettings,
+    /// Whether `user_tasks/query` (punch results) is forwarded; `--no-punch-results` turns it off.
+    pub punch_results: bool,
     /// Who is asking (`--access feishu|token`); with a mode other than [`SignInChoice::Off`],
     /// `access` is [`Access::BySignIn`].
     pub sign_in: SignInChoice,
@@ -277,6 +283,7 @@ impl Config {
             access: Access::Open(AllowedHosts::default()),
             upstream: UpstreamChoice::Simulation(sim),
             gates: GateSettings::default(),
+            punch_results: true,
             sign_in: SignInChoice::Off,
         }
     }
@@ -319,6 +326,7 @@ impl Config {
             upstream,
             sign_in,
             gates: gates(cli),
+            punch_results: !cli.no_punch_results,
         })
     }
 }

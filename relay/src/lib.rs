@@ -1,6 +1,7 @@
-//! The relay between browser pages and Feishu's `query_user_allowed_remedys`: it holds the app
-//! credentials and the tenant token, validates requests with the core crate, forwards exactly one
-//! route on Feishu's own path and wire format, and passes Feishu's replies back unchanged.
+//! The relay between browser pages and Feishu's `query_user_allowed_remedys` and punch results
+//! (`user_tasks/query`): it holds the app credentials and the tenant token, validates requests
+//! with the core crate, forwards exactly these two routes on Feishu's own paths and wire format,
+//! and passes Feishu's replies back: unchanged, or for punch results minimized ([`forwarded`]).
 //!
 //! Without credentials it runs on [`sim`], a built-in simulation of Feishu served over HTTP on
 //! loopback, through the same client and code path as production.
@@ -32,6 +33,7 @@ pub mod sim;
 // Configuration:
 pub mod config;
 // Serving:
+pub mod forwarded;
 pub mod logging;
 pub mod proxy;
 pub mod request_log;

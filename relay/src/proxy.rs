@@ -1,7 +1,7 @@
-//! The one forwarded route, `POST /open-apis/attendance/v1/user_task_remedys/query_user_allowed_remedys`:
-//! access (and who is asking), content type, size, validation and whether the id is the caller's
-//! own are checked here, in that order, before anything is sent upstream; then the reply is
-//! passed back unchanged.
+//! The forwarded Feishu routes ([`crate::forwarded`]), one code path for all: access (and who is
+//! asking), content type, size, validation and whether the ids are the caller's own are checked
+//! here, in that order, before anything is sent upstream; then the route decides what of the reply
+//! goes back. A route's handler is [`forward`] for its request type.
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -10,43 +10,42 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use bytes::Bytes;
 use feishu_remedy::catalogue;
-use feishu_remedy::model::RemedyQuery;
-use feishu_remedy::validate;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-use crate::auth::identity::Requested;
 use crate::auth::permit;
+use crate::forwarded::Forwarded;
 use crate::log_id::LogId;
 use crate::state::AppState;
 use crate::token::TokenError;
-use crate::upstream::{UpstreamError, UpstreamReply};
-use crate::wire::{invalid_param, query_param, relay_error, relay_error_with, relay_rate_limited};
+use crate::upstream::UpstreamError;
+use crate::wire::{invalid_param, relay_error, relay_error_with, relay_rate_limited};
 
-/// The largest request body accepted. A real one is under 100 bytes.
+/// The largest request body accepted. A remedy query is under 100 bytes; a punch-results query
+/// with 50 ids of the longest kind (64 characters) under 3.5 KiB.
 pub const MAX_REQUEST_BODY: usize = 4 * 1024;
 
-/// Handles `POST` on the Feishu path.
-pub async fn forward(
+/// Handles `POST` on the path of route `R`.
+pub async fn forward<R: Forwarded>(
     State(state): State<Arc<AppState>>,
     Extension(log_id): Extension<LogId>,
     req: Request,
 ) -> Response {
-    let query = match checked_query(&state, &log_id, req).await {
+    let query = match checked::<R>(&state, &log_id, req).await {
         Ok(query) => query,
         Err(refusal) => return refusal,
     };
-    match state.upstream.query(&query).await {
-        Ok(reply) => pass_back(reply),
+    match query.send(&state.upstream).await {
+        Ok(reply) => R::reply(reply, &log_id),
         Err(UpstreamError::RateLimited(r)) => relay_rate_limited(r.limit, r.reset_secs, &log_id),
         Err(e) => upstream_failure(&e, &log_id),
     }
 }
 
-/// Any other method on the Feishu path: 405 in Feishu's format, with `Allow`.
+/// Any other method on a Feishu path: 405 in Feishu's format, with `Allow`.
 pub async fn method_not_allowed(Extension(log_id): Extension<LogId>) -> Response {
     let mut response = relay_error(catalogue::RELAY_METHOD, &log_id);
     response
@@ -55,12 +54,12 @@ pub async fn method_not_allowed(Extension(log_id): Extension<LogId>) -> Response
     response
 }
 
-/// The request as a validated query, or the refusal to send instead.
-async fn checked_query(
+/// The request as route `R`'s validated query, or the refusal to send instead.
+async fn checked<R: Forwarded>(
     state: &AppState,
     log_id: &LogId,
     req: Request,
-) -> Result<RemedyQuery, Response> {
+) -> Result<R, Response> {
     if let Some(code) = state.access.refusal(req.headers()) {
         return Err(relay_error(code, log_id));
     }
@@ -74,15 +73,15 @@ async fn checked_query(
     if declared_length(req.headers()).is_some_and(|n| n > MAX_REQUEST_BODY as u64) {
         return Err(relay_error(catalogue::RELAY_TOO_LARGE, log_id));
     }
-    let employee_type = query_param(req.uri().query(), "employee_type");
+    let query_string = req.uri().query().map(str::to_owned);
     // A body that never finishes must not hold the request (and its connection) forever.
     let body = tokio::time::timeout(state.upstream.timeout(), read_body(req.into_body(), log_id))
         .await
         .map_err(|_| relay_error(catalogue::RELAY_REQUEST_TIMEOUT, log_id))??;
-    let query = validate::wire_query(employee_type.as_deref(), &body)
-        .map_err(|e| invalid_param(&e, log_id))?;
-    let requested = Requested::One(query.user_id.as_str());
-    permit::permit(&caller, query.employee_type, requested, log_id)
+    let query =
+        R::validate(query_string.as_deref(), &body).map_err(|e| invalid_param(&e, log_id))?;
+    query
+        .permit(&caller, log_id)
         .map_err(|refused| refused.response(log_id))?;
     Ok(query)
 }
@@ -116,14 +115,6 @@ pub(crate) async fn read_body(body: Body, log_id: &LogId) -> Result<Bytes, Respo
     }
 }
 
-fn pass_back(reply: UpstreamReply) -> Response {
-    let mut response = (reply.status, reply.body).into_response();
-    // `into_response` set a content type for the bytes; upstream's (if any) replaces it.
-    response.headers_mut().remove(CONTENT_TYPE);
-    response.headers_mut().extend(reply.headers);
-    response
-}
-
 fn upstream_failure(err: &UpstreamError, log_id: &LogId) -> Response {
     tracing::warn!(request_id = %log_id, cause = %err, "upstream failure");
     let code = match err {
@@ -132,7 +123,7 @@ fn upstream_failure(err: &UpstreamError, log_id: &LogId) -> Response {
         }
         UpstreamError::Timeout(_) => catalogue::RELAY_UPSTREAM_TIMEOUT,
         // Asking again gets the same oversized reply: not retryable, unlike "unreachable".
-        UpstreamError::TooLarge => catalogue::RELAY_REPLY_TOO_LARGE,
+        UpstreamError::TooLarge(_) => catalogue::RELAY_REPLY_TOO_LARGE,
         UpstreamError::RateLimited(_) => catalogue::RELAY_RATE_LIMITED,
         UpstreamError::Token(_) | UpstreamError::Unreachable => catalogue::RELAY_UPSTREAM_DOWN,
     };

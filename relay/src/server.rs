@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Router};
 use feishu_remedy::catalogue;
-use feishu_remedy::model::QUERY_PATH;
+use feishu_remedy::model::{RemedyQuery, QUERY_PATH};
+use feishu_remedy::punch_results::{PunchQuery, PUNCH_RESULTS_PATH};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -199,6 +200,7 @@ fn app_state(
         access: config.access,
         sign_in,
         statics: config.statics,
+        punch_results: config.punch_results,
         sim,
     });
     Ok((state, Arc::new(config.cors)))
@@ -348,7 +350,7 @@ fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Router {
     let mut router = Router::new()
         .route(
             QUERY_PATH,
-            post(proxy::forward).fallback(proxy::method_not_allowed),
+            post(proxy::forward::<RemedyQuery>).fallback(proxy::method_not_allowed),
         )
         .route(HEALTH_PATH, get(healthz))
         .route(METRICS_PATH, get(metrics))
@@ -356,6 +358,12 @@ fn router(state: Arc<AppState>, cors_policy: Arc<cors::CorsPolicy>) -> Router {
             &state.sign_in,
             state.upstream.timeout(),
         ));
+    if state.punch_results {
+        router = router.route(
+            PUNCH_RESULTS_PATH,
+            post(proxy::forward::<PunchQuery>).fallback(proxy::method_not_allowed),
+        );
+    }
     if state.sim.is_some() {
         router = router.route(DATASET_PATH, get(dataset));
     }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub sign_in: SignIn,
     /// The page and package.
     pub statics: StaticFiles,
+    /// Whether `user_tasks/query` (punch results) is forwarded (`--no-punch-results`: no, 404).
+    pub punch_results: bool,
     /// The in-process simulation, when running on it (for `/_sim/dataset`).
     pub sim: Option<SimHandle>,
 }

@@ -43,9 +43,9 @@ pub enum UpstreamError {
     /// The query could not be sent, or its reply not read.
     #[error("Feishu could not be reached")]
     Unreachable,
-    /// The reply was larger than any real one.
-    #[error("Feishu's reply was larger than {MAX_BODY_BYTES} bytes")]
-    TooLarge,
+    /// The reply was larger than any real one of its route (the cap, in bytes).
+    #[error("Feishu's reply was larger than {0} bytes")]
+    TooLarge(usize),
     /// No complete reply within the deadline.
     #[error("Feishu did not answer within {} ms", .0.as_millis())]
     Timeout(Duration),
@@ -121,29 +121,41 @@ impl Upstream {
             EmployeeType::EmployeeId => &self.urls[0],
             EmployeeType::EmployeeNo => &self.urls[1],
         };
-        self.call(QUERY_PATH, url, Bytes::from(query.body_json()))
-            .await
+        let body = Bytes::from(query.body_json());
+        self.call(QUERY_PATH, url, body, MAX_BODY_BYTES).await
     }
 
     /// Sends `body` to another allowlisted Feishu route: `route` is its path (which names its
     /// gate: its own limiter and counters), `path_and_query` what follows the base URL, built
-    /// from validated values.
-    pub async fn post(&self, route: &'static str, path_and_query: &str, body: Bytes) -> Outcome {
+    /// from validated values; a reply over `max_reply` bytes is refused unread (`TooLarge`).
+    pub async fn post(
+        &self,
+        route: &'static str,
+        path_and_query: &str,
+        body: Bytes,
+        max_reply: usize,
+    ) -> Outcome {
         let url = reqwest::Url::parse(&[&self.base, path_and_query].concat())
             .map_err(|_| UpstreamError::Unreachable)?;
-        self.call(route, &url, body).await
+        self.call(route, &url, body, max_reply).await
     }
 
     /// One call through `route`'s gate. Token fetches, the wait for a limiter slot, the request
     /// and a retry all share one deadline, so a caller never waits longer than the timeout.
-    async fn call(&self, route: &'static str, url: &reqwest::Url, body: Bytes) -> Outcome {
+    async fn call(
+        &self,
+        route: &'static str,
+        url: &reqwest::Url,
+        body: Bytes,
+        max_reply: usize,
+    ) -> Outcome {
         let gate = self.gates.route(route);
         let key = CallKey {
             query: url.query().unwrap_or_default().into(),
             body: body.clone(),
         };
         let exchange = async {
-            tokio::time::timeout(self.timeout, self.with_retry(&gate, url, body))
+            tokio::time::timeout(self.timeout, self.with_retry(&gate, url, body, max_reply))
                 .await
                 .map_err(|_| UpstreamError::Timeout(self.timeout))?
         };
@@ -160,9 +172,12 @@ impl Upstream {
         gate: &RouteGate<Outcome>,
         url: &reqwest::Url,
         body: Bytes,
+        max_reply: usize,
     ) -> Outcome {
         let token = self.tokens.current().await?;
-        let reply = self.send(gate, url, body.clone(), &token).await?;
+        let reply = self
+            .send(gate, url, (body.clone(), max_reply), &token)
+            .await?;
         if !says_token_is_stale(&reply) {
             return Ok(reply);
         }
@@ -171,19 +186,20 @@ impl Upstream {
             "upstream called the tenant token stale; refreshing and retrying once"
         );
         match self.tokens.replace(&token).await {
-            Ok(fresh) => self.send(gate, url, body, &fresh).await,
+            Ok(fresh) => self.send(gate, url, (body, max_reply), &fresh).await,
             // Retrying with the token just refused cannot help: pass Feishu's answer on.
             Err(TokenError::SameTokenAgain) => Ok(reply),
             Err(e) => Err(e.into()),
         }
     }
 
-    /// One request, sent with a slot of the route's limiter, held until its reply is read.
+    /// One request (`body`, and the largest reply read), sent with a slot of the route's
+    /// limiter, held until its reply is read.
     async fn send(
         &self,
         gate: &RouteGate<Outcome>,
         url: &reqwest::Url,
-        body: Bytes,
+        (body, max_reply): (Bytes, usize),
         token: &Token,
     ) -> Outcome {
         let _slot = gate.limiter.acquire().await?;
@@ -199,10 +215,10 @@ impl Upstream {
             .map_err(|_| UpstreamError::Unreachable)?;
         let status = response.status();
         let headers = passed_through(response.headers());
-        let body = read_capped(response, MAX_BODY_BYTES)
+        let body = read_capped(response, max_reply)
             .await
             .map_err(|e| match e {
-                BodyError::TooLarge => UpstreamError::TooLarge,
+                BodyError::TooLarge => UpstreamError::TooLarge(max_reply),
                 BodyError::Broken => UpstreamError::Unreachable,
             })?;
         let reply = UpstreamReply {

@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use feishu_remedy::catalogue;
 use feishu_remedy::decode::header;
 use feishu_remedy::model::{Envelope, ErrorDetail, Violation};
-use feishu_remedy::validate::ValidationError;
+use feishu_remedy::punch_results::PunchQuery;
+use feishu_remedy::validate::{self, ValidationError, WirePunchFlags};
 use serde::Deserialize;
 
 use crate::log_id::LogId;
@@ -110,6 +111,23 @@ pub fn sign_in_required(log_id: &LogId, login_url: Option<&str>) -> Response {
         },
     });
     error_reply(StatusCode::UNAUTHORIZED, body.to_string(), log_id.as_str())
+}
+
+/// A punch-results request (`user_tasks/query`) checked by the core's `validate::wire_punch_query`:
+/// `employee_type` and the two query flags read from `query`, and the raw `body`. The relay's route
+/// and the simulation both check with it, so they agree on what is valid.
+pub fn punch_query(query: Option<&str>, body: &[u8]) -> Result<PunchQuery, ValidationError> {
+    let param = |name| query_param(query, name);
+    let (employee_type, ignore, terminated) = (
+        param("employee_type"),
+        param("ignore_invalid_users"),
+        param("include_terminated_user"),
+    );
+    let flags = WirePunchFlags {
+        ignore_invalid_users: ignore.as_deref(),
+        include_terminated_user: terminated.as_deref(),
+    };
+    validate::wire_punch_query(employee_type.as_deref(), flags, body)
 }
 
 /// A JSON reply (200) with Feishu's JSON content type.

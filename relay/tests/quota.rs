@@ -10,25 +10,12 @@
 
 mod common;
 
-use std::time::Duration;
-
 use feishu_remedy::catalogue;
 use feishu_remedy::model::QUERY_PATH;
 use relay::limiter::LimitSettings;
 use relay::server::RunningRelay;
 
 use common::*;
-
-/// Waits (a few milliseconds at a time, for at most 5 s) until `done` says so.
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    for _ in 0..1000 {
-        if done() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("still waiting for {what}");
-}
 
 /// A relay with its own limit of `per_second` (queue of `queue_len`) in front of a simulation
 /// enforcing Feishu's limit of `feishu_limit`.

@@ -14,23 +14,13 @@
 use feishu_remedy::calendar::RemedyDate;
 use feishu_remedy::catalogue;
 use feishu_remedy::model::{AllowedRemedy, EmployeeType, PunchStatus, WorkType};
-use feishu_remedy::validate::{self, Loose};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use super::clock::CHINA_OFFSET_SECS;
 use super::dataset::{self, Behaviour, Employee, Schedule};
-use crate::wire::query_param;
+use crate::wire;
 
-/// Feishu's path for punch results.
-pub const PUNCH_RESULTS_PATH: &str = "/open-apis/attendance/v1/user_tasks/query";
-
-/// The most ids one request may carry (Feishu's limit).
-pub const MAX_USER_IDS: usize = 50;
-
-/// The most days one request may cover. Feishu publishes no maximum; the simulation takes the
-/// relay's (two months), which keeps a reply bounded.
-pub const MAX_DAYS: i64 = 62;
+pub use feishu_remedy::punch_results::PUNCH_RESULTS_PATH;
 
 /// Feishu's code for a user who is outside the app's data-permission scope.
 const OUT_OF_SCOPE: i64 = 1_220_005;
@@ -50,74 +40,24 @@ pub struct PunchRequest {
     pub ignore_invalid_users: bool,
 }
 
-/// Checks a request as Feishu would: the query string and the raw body. The error is the `msg`
-/// of a 1220001 reply, naming the field.
+/// Checks a request as Feishu would: the query string and the raw body, by the core's
+/// `validate::wire_punch_query` (the relay's own check, so the two agree on what is valid). The
+/// error is the `msg` of a 1220001 reply, naming the field. Repeated ids are answered once.
 pub fn parse(query: Option<&str>, body: &[u8]) -> Result<PunchRequest, String> {
-    let et = query_param(query, "employee_type").map_or(Loose::Missing, Loose::Text);
-    let employee_type = validate::employee_type(&et).map_err(|e| e.feishu_msg())?;
-    let ignore_invalid_users = flag(query, "ignore_invalid_users")?;
-    flag(query, "include_terminated_user")?;
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|_| "request invalid: the body is not JSON".to_owned())?;
-    let obj = value
-        .as_object()
-        .ok_or("request invalid: the body is not a JSON object")?;
-    let user_ids = user_ids(obj.get("user_ids"))?;
-    let from = day(obj, "check_date_from")?;
-    let to = day(obj, "check_date_to")?;
-    if to < from {
-        return Err("check_date_to invalid: before check_date_from".to_owned());
-    }
-    if from.days_until(to) >= MAX_DAYS {
-        return Err(format!(
-            "check_date_to invalid: more than {MAX_DAYS} days from check_date_from"
-        ));
-    }
-    match obj.get("need_overtime_result") {
-        None | Some(Value::Bool(_)) => {}
-        Some(_) => return Err("need_overtime_result invalid: not a boolean".to_owned()),
-    }
-    Ok(PunchRequest {
-        employee_type,
-        user_ids,
-        from,
-        to,
-        ignore_invalid_users,
-    })
-}
-
-fn flag(query: Option<&str>, name: &str) -> Result<bool, String> {
-    match query_param(query, name).as_deref() {
-        None | Some("false") => Ok(false),
-        Some("true") => Ok(true),
-        Some(_) => Err(format!("{name} invalid: must be true or false")),
-    }
-}
-
-fn user_ids(v: Option<&Value>) -> Result<Vec<String>, String> {
-    let fail = |why: &str| Err(format!("user_ids invalid: {why}"));
-    let Some(Value::Array(items)) = v else {
-        return fail("must be an array of ids");
-    };
-    if items.is_empty() || items.len() > MAX_USER_IDS {
-        return fail(&format!("must hold 1 to {MAX_USER_IDS} ids"));
-    }
-    let mut ids: Vec<String> = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let id = validate::user_id(&Some(item).into())
-            .map_err(|e| format!("user_ids invalid: user_ids[{i}]: {}", e.message_en()))?;
-        if !ids.iter().any(|seen| seen == id.as_str()) {
-            ids.push(id.as_str().to_owned());
+    let query = wire::punch_query(query, body).map_err(|e| e.feishu_msg())?;
+    let mut user_ids: Vec<String> = Vec::with_capacity(query.user_ids.len());
+    for id in &query.user_ids {
+        if !user_ids.iter().any(|seen| seen == id.as_str()) {
+            user_ids.push(id.as_str().to_owned());
         }
     }
-    Ok(ids)
-}
-
-fn day(obj: &Map<String, Value>, name: &str) -> Result<RemedyDate, String> {
-    obj.get(name)
-        .and_then(Value::as_i64)
-        .and_then(|n| RemedyDate::from_yyyymmdd(n).ok())
-        .ok_or_else(|| format!("{name} invalid: not a yyyyMMdd day"))
+    Ok(PunchRequest {
+        employee_type: query.employee_type,
+        user_ids,
+        from: query.check_date_from,
+        to: query.check_date_to,
+        ignore_invalid_users: query.flags.ignore_invalid_users == Some(true),
+    })
 }
 
 /// What the simulation answers a checked request with (before any delay or alternation).

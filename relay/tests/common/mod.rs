@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use feishu_remedy::calendar::RemedyDate;
 use feishu_remedy::model::QUERY_PATH;
+use feishu_remedy::punch_results::PUNCH_RESULTS_PATH;
 use relay::access::{Access, AllowedHosts};
 use relay::config::UpstreamChoice;
 use relay::secret::AppCredentials;
@@ -137,8 +138,20 @@ pub(crate) async fn post_raw(
     body: &str,
     headers: &[(&str, &str)],
 ) -> Reply {
+    post_to(base, QUERY_PATH, query, body, headers).await
+}
+
+/// POSTs `body` to `path` (a Feishu path) with `query` and extra headers (JSON content type
+/// unless overridden).
+pub(crate) async fn post_to(
+    base: &str,
+    path: &str,
+    query: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
     let mut req = client()
-        .post(format!("{base}{QUERY_PATH}?{query}"))
+        .post(format!("{base}{path}?{query}"))
         .body(body.to_owned());
     if !headers
         .iter()
@@ -186,10 +199,32 @@ pub(crate) struct Seen {
     pub(crate) queries: Vec<(HeaderMap, String, Bytes)>,
 }
 
+/// Feishu's punch-results reply with every field Feishu documents for a punch object (and two it
+/// does not: coordinates), as the scripted upstream answers `user_tasks/query`.
+pub(crate) const FULL_PUNCH_REPLY: &str = r#"{"code":0,"msg":"success","data":{"user_task_results":[{
+  "result_id":"6709359313699356941","user_id":"abd754f7","employee_name":"张三","day":20190819,
+  "group_id":"6737202939523236110","shift_id":"6753520403404030215","records":[{
+    "check_in_record_id":"6709359313699356942","check_in_record":{"user_id":"abd754f7",
+      "creator_id":"abd754f7","location_name":"西溪八方城","check_time":"1566176400",
+      "comment":"上班打卡","record_id":"6709359313699356942","longitude":30.28991,
+      "latitude":120.04513,"ssid":"Office-5G","bssid":"b0:b8:67:5c:1d:72","is_field":false,
+      "is_wifi":true,"type":0,"photo_urls":["https://time.clockin.biz/manage/download/68403"],
+      "device_id":"99e0609ee053448596502691a8142865","check_result":"Late",
+      "external_id":"record_123","idempotent_id":"25"},
+    "check_out_record_id":"6709359313699356943","check_out_record":{"check_time":"1566209400",
+      "location_name":"西溪八方城","ssid":"Office-5G","bssid":"b0:b8:67:5c:1d:72","type":5,
+      "photo_urls":[],"device_id":"99e0609ee053448596502691a8142865","comment":"下班",
+      "external_id":"record_124","idempotent_id":"26","record_id":"6709359313699356943"},
+    "check_in_result":"Late","check_out_result":"Normal","check_in_result_supplement":"None",
+    "check_out_result_supplement":"CardReplacementApplication",
+    "check_in_shift_time":"1566176400","check_out_shift_time":"1566208800","task_shift_type":0}]}],
+  "invalid_user_ids":["sim_nobody"],"unauthorized_user_ids":[]}}"#;
+
 /// How the scripted upstream answers queries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Script {
-    /// 200, code 0, an empty list; token `t-fixed` every time.
+    /// 200, code 0, an empty list ([`FULL_PUNCH_REPLY`] for punch results); token `t-fixed`
+    /// every time.
     Ok,
     /// 99991663 with HTTP 400 for every query; the token endpoint always hands back `t-fixed`.
     AlwaysStale,
@@ -222,8 +257,10 @@ pub(crate) async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen
         let (parts, body) = req.into_parts();
         let body = axum::body::to_bytes(body, 1 << 16).await.unwrap();
         let pq = parts.uri.path_and_query().unwrap().to_string();
+        let punches = pq.starts_with(PUNCH_RESULTS_PATH);
         seen.lock().unwrap().queries.push((parts.headers, pq, body));
         match script {
+            Script::Ok if punches => (axum::http::StatusCode::OK, FULL_PUNCH_REPLY),
             Script::Ok => (
                 axum::http::StatusCode::OK,
                 r#"{"code":0,"msg":"success","data":{"user_allowed_remedys":[]}}"#,
@@ -242,6 +279,7 @@ pub(crate) async fn scripted_upstream(script: Script) -> (String, Arc<Mutex<Seen
     let app = axum::Router::new()
         .route(feishu_remedy::model::TOKEN_PATH, post(token))
         .route(QUERY_PATH, post(query))
+        .route(PUNCH_RESULTS_PATH, post(query))
         .with_state(seen.clone());
     let listener = TcpListener::bind(LOOPBACK_ANY).await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -259,6 +297,17 @@ pub(crate) async fn scripted_relay(
     let mut config = feishu_config(&upstream, app("cli_x", "secret-x"));
     adjust(&mut config);
     (relay_with(config).await, seen)
+}
+
+/// Waits (a few milliseconds at a time, for at most 5 s) until `done` says so.
+pub(crate) async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..1000 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("still waiting for {what}");
 }
 
 /// A loopback port with nothing listening on it.
