@@ -2,7 +2,8 @@
 # `make test-page`: the page (www/) in a real browser. Starts the relay (scripts/relay-for-tests.sh)
 # on its Feishu simulation and a free loopback port, serving www/ and the package, then runs the
 # Playwright tests in tests/page/ (playwright-core driving Debian's Chromium); a second relay, in
-# Feishu sign-in mode, serves the sign-in tests. Screenshots land in target/page-screenshots/.
+# Feishu sign-in mode, serves the sign-in tests. Screenshots land in target/page-screenshots/;
+# UPDATE_DOCS=1 also re-takes docs/month-view.png (the README's picture); a plain run leaves it alone.
 # The tests take their ids, dates and expectations from that relay's `GET /_sim/dataset` listing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
