@@ -10,9 +10,9 @@
 # the relay's 429s, p50/p95/max time to a complete month and the floor (calls ÷ 50/s), and whether
 # the goals are met. Not a test: the figures depend on the machine. Stops by itself: the module's
 # timeouts end every month, and the driver gives up after T + 600 s whatever happens.
-# The module's options are the same on both paths: by default what a page sets for the rush
-# (timeoutMs 120000, retries 10, concurrency 1; tests/bench/rush.mjs says why), `default` for the
-# module's own:
+# The module's options are the same on both paths: by default what the page sets for a month
+# (timeoutMs 120000, the rest the module's defaults; tests/bench/rush.mjs says why), `default` for
+# the module's own:
 #   RUSH_N=300 RUSH_T=10 RUSH_TIMEOUT_MS=default RUSH_RETRIES=default RUSH_CONCURRENCY=default scripts/bench-rush.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

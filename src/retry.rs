@@ -3,14 +3,21 @@
 //! Pure, so it is tested natively; the browser binding feeds it the clock, the caller's deadline
 //! and a random number. The rules, in order:
 //! 1. only retryable outcomes are retried ([`RemedyError::retryable`]: rate limits, server faults,
-//!    network failures), at most the caller's `retries` times;
-//! 2. a wait the server asked for (`x-ogw-ratelimit-reset`, else `Retry-After`) is honoured, with a
-//!    little jitter on top so that concurrent callers do not all come back in the same millisecond;
+//!    network failures), at most the caller's `retries` times; `retries: 0` means no retry at all;
+//! 2. a wait the server asked for (`x-ogw-ratelimit-reset`, else `Retry-After`) is honoured, with
+//!    jitter on top (a fifth of the wait, plus [`SERVER_WAIT_JITTER_MS`]) so that the callers one
+//!    rate limit turned away come back spread out rather than together. When the relay's own
+//!    quota queue turned the call away ([`catalogue::RELAY_RATE_LIMITED`]: Feishu's quota is in
+//!    use by the company's other callers, and a retry after the reset is served in turn), the
+//!    retry does not use up `retries` (at most [`MAX_SERVER_WAITS`] of them, within the deadline):
+//!    at 9:00 a month view with a long enough `timeoutMs` keeps its place instead of failing,
+//!    while a relay that is down, or Feishu's own 429, still ends after `retries` tries;
 //! 3. otherwise exponential backoff with "equal jitter" (half fixed, half random), capped;
 //! 4. never a wait that leaves less than [`MIN_ATTEMPT_MS`] before the caller's deadline: an
 //!    attempt squeezed in there would most likely time out, and the caller would get `timeout`
 //!    instead of the error that says what happened (a 429 with its wait, say). The last error stands.
 
+use crate::catalogue;
 use crate::errors::RemedyError;
 
 /// The first backoff step, in milliseconds; it doubles with every retry.
@@ -25,12 +32,20 @@ pub const MIN_ATTEMPT_MS: f64 = 250.0;
 pub const DEFAULT_RETRIES: u32 = 2;
 /// The most retries a caller may ask for: more would only hammer a failing relay.
 pub const MAX_RETRIES: u32 = 10;
+/// The most retries after waits the server asked for, on top of `retries`: the deadline bounds
+/// them too, this only keeps a server that always says "wait 0 s" from being asked in a loop.
+pub const MAX_SERVER_WAITS: u32 = 30;
+/// The share of a server-asked wait added as random jitter at most.
+pub const SERVER_WAIT_SPREAD: f64 = 0.2;
 
 /// Where a call stands after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Attempt {
-    /// Retries already made (0 after the first attempt failed).
+    /// Retries already made that count against `retries_allowed` (0 after the first attempt failed).
     pub retries_done: u32,
+    /// Retries already made after a wait the server asked for (they do not count against
+    /// `retries_allowed`).
+    pub waits_done: u32,
     /// Retries the caller allows.
     pub retries_allowed: u32,
     /// The clock now, in milliseconds.
@@ -52,12 +67,21 @@ pub enum Next {
 
 /// Decides whether to try again after `error`, and after how long.
 pub fn next(error: &RemedyError, at: &Attempt) -> Next {
-    if !error.retryable() || at.retries_done >= at.retries_allowed {
+    let asked = error.retry_after_secs();
+    let used_up = if uses_up_a_retry(error) {
+        at.retries_done >= at.retries_allowed
+    } else {
+        at.waits_done >= MAX_SERVER_WAITS
+    };
+    if !error.retryable() || at.retries_allowed == 0 || used_up {
         return Next::GiveUp;
     }
     let jitter = clamp_unit(at.jitter);
-    let wait = match error.retry_after_secs() {
-        Some(secs) => f64::from(secs) * 1000.0 + jitter * SERVER_WAIT_JITTER_MS,
+    let wait = match asked {
+        Some(secs) => {
+            let ms = f64::from(secs) * 1000.0;
+            ms + jitter * (SERVER_WAIT_JITTER_MS + ms * SERVER_WAIT_SPREAD)
+        }
         None => backoff_ms(at.retries_done, jitter),
     };
     // The wait must leave the attempt some time; NaN clocks fail this test and give up too.
@@ -66,6 +90,12 @@ pub fn next(error: &RemedyError, at: &Attempt) -> Next {
     } else {
         Next::GiveUp
     }
+}
+
+/// Whether retrying after `error` counts against the caller's `retries` (rule 2): every retry
+/// does but one the relay's quota queue asked for, with its wait.
+pub fn uses_up_a_retry(error: &RemedyError) -> bool {
+    error.code() != Some(catalogue::RELAY_RATE_LIMITED) || error.retry_after_secs().is_none()
 }
 
 /// The backoff before retry number `retries_done + 1`: `BASE * 2^n` capped at [`MAX_BACKOFF_MS`],
@@ -101,6 +131,7 @@ mod tests {
     fn at(retries_done: u32, jitter: f64) -> Attempt {
         Attempt {
             retries_done,
+            waits_done: 0,
             retries_allowed: 2,
             now_ms: 1_000.0,
             deadline_ms: 100_000.0,
@@ -158,7 +189,8 @@ mod tests {
     fn the_servers_wait_is_honoured() {
         let e = api(429, 99991400, Some("1"));
         assert_eq!(next(&e, &at(0, 0.0)), Next::WaitMs(1000));
-        assert_eq!(next(&e, &at(0, 0.999)), Next::WaitMs(1100));
+        // Jitter: up to 100 ms plus a fifth of the wait (1000 + 0.999 * 300, rounded up).
+        assert_eq!(next(&e, &at(0, 0.999)), Next::WaitMs(1300));
         // A 5xx carrying Retry-After is honoured the same way.
         let meta = ReplyMeta {
             status: 503,
@@ -167,6 +199,34 @@ mod tests {
         };
         let e = decode_bytes(&meta, b"<html>busy</html>").unwrap_err();
         assert_eq!(next(&e, &at(1, 0.0)), Next::WaitMs(2000));
+    }
+
+    #[test]
+    fn the_relays_queue_waits_do_not_use_up_the_retries() {
+        let limited = api(429, crate::catalogue::RELAY_RATE_LIMITED, Some("2"));
+        assert!(!uses_up_a_retry(&limited));
+        // Both retries already spent on other failures: the relay's queue still gets its wait.
+        assert_eq!(next(&limited, &at(2, 0.0)), Next::WaitMs(2000));
+        // ... as long as the deadline allows, and at most MAX_SERVER_WAITS times.
+        let spent = Attempt {
+            waits_done: MAX_SERVER_WAITS,
+            ..at(0, 0.0)
+        };
+        assert_eq!(next(&limited, &spent), Next::GiveUp);
+        // Feishu's own 429, and the relay's without a reset, are ordinary retries, counted.
+        for counted in [
+            api(429, 99991400, Some("2")),
+            api(429, crate::catalogue::RELAY_RATE_LIMITED, None),
+        ] {
+            assert!(uses_up_a_retry(&counted));
+            assert_eq!(next(&counted, &at(2, 0.0)), Next::GiveUp);
+        }
+        // retries: 0 still means no retry at all.
+        let none = Attempt {
+            retries_allowed: 0,
+            ..at(0, 0.0)
+        };
+        assert_eq!(next(&limited, &none), Next::GiveUp);
     }
 
     #[test]

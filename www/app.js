@@ -7,6 +7,9 @@ import { isoToInt, monthRange, todayIso, formatDate, formatMonth } from "./dates
 import { errorView, calendarView, dayDetailView, summaryText, updateDayCell, prefilterNote, legendView } from "./view.js";
 import { NO_SIGN_IN, isSignedOutError, signInUrl, signOut, inFeishuClient, mayAutoSignIn, signedIn, ownId } from "./access.js";
 
+/** How long one day of a month may take, its waits in the relay's quota queue included. */
+const MONTH_TIMEOUT_MS = 120000;
+
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -386,7 +389,11 @@ async function queryMonth(q) {
   };
   let outcome;
   try {
-    const days = await state.mod.queryAllowedRemedysRange(request, { signal: controller.signal, onProgress });
+    // A month may wait its turn: at 9:00 the relay queues a whole company for Feishu's 50 calls a
+    // second and says when to come back, and those waits do not use up the retries. The progress
+    // bar and Cancel stay with the person; a relay that is down still fails after two quick tries.
+    const options = { signal: controller.signal, onProgress, timeoutMs: MONTH_TIMEOUT_MS };
+    const days = await state.mod.queryAllowedRemedysRange(request, options);
     outcome = { results: new Map(days.map((d) => [d.date, d])), prefilter: days.prefilter || null };
   } catch (err) {
     outcome = isAbort(err, controller) ? { cancelled: true } : { error: err };

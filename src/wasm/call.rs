@@ -145,7 +145,7 @@ pub(crate) async fn exchange(
         body,
         authorization: token::authorization(&call, relay.token.as_ref()).await?,
     };
-    let mut retries_done = 0;
+    let (mut retries_done, mut waits_done) = (0, 0);
     loop {
         let attempt = call.attempt(relay, &out).await;
         let error = match attempt.and_then(&mut *accept) {
@@ -154,6 +154,7 @@ pub(crate) async fn exchange(
         };
         let at = Attempt {
             retries_done,
+            waits_done,
             retries_allowed: relay.retries,
             now_ms: now(),
             deadline_ms: deadline,
@@ -162,10 +163,15 @@ pub(crate) async fn exchange(
         let Next::WaitMs(ms) = retry::next(&error, &at) else {
             return Err(error);
         };
+        // A wait the relay's quota queue asked for does not use up `retries` (retry, rule 2).
+        if retry::uses_up_a_retry(&error) {
+            retries_done += 1;
+        } else {
+            waits_done += 1;
+        }
         // Not kept across the wait: the future stays small.
         drop(error);
         call.pause(ms).await?;
-        retries_done += 1;
     }
 }
 

@@ -22,16 +22,16 @@ const LIMIT = Number(process.env.RUSH_FEISHU_LIMIT ?? 50);
 const FROM = Number(process.env.RUSH_FROM);
 const TO = Number(process.env.RUSH_TO);
 if (!(N >= 1 && N <= 9999 && T >= 0 && FROM && TO)) throw new Error("RUSH_N 1-9999, RUSH_T ≥ 0, RUSH_FROM and RUSH_TO");
-// The module's options on both paths. By default what a page sets for the rush: 300 months need
-// about 75 s of Feishu's quota however they are sent, so a day's call must be allowed to wait that
-// long (timeoutMs, and retries after the relay's 429), and one day at a time per person (instead
-// of 4) keeps the relay's queue (250) from overflowing into 429s whose retries collide. `default`
-// for an option: the module's own default (10 s, 2 retries, 4 at a time).
+// The module's options on both paths. By default what the page (www/app.js) sets for a month: 300
+// months need about 75 s of Feishu's quota however they are sent, so a day's call must be allowed
+// to wait that long (timeoutMs 120000); the relay's own 429s, with their reset, do not use up the
+// retries (src/retry.rs, rule 2), so retries and concurrency stay the module's defaults. `default`
+// for an option: the module's own default (10 s, 2 retries, 4 at a time); a number sets it.
 const moduleOptions = {};
 for (const [name, env, rush] of [
   ["timeoutMs", "RUSH_TIMEOUT_MS", 120000],
-  ["retries", "RUSH_RETRIES", 10],
-  ["concurrency", "RUSH_CONCURRENCY", 1],
+  ["retries", "RUSH_RETRIES", "default"],
+  ["concurrency", "RUSH_CONCURRENCY", "default"],
 ]) {
   const value = process.env[env] ?? String(rush);
   if (value !== "default") moduleOptions[name] = Number(value);
