@@ -9,7 +9,7 @@
 //
 //   node tests/bench/rush.mjs OLD_RELAY_URL NEW_RELAY_URL
 //   env: RUSH_N (300), RUSH_T (10 s), RUSH_FROM/RUSH_TO (the month, yyyyMMdd), RUSH_FEISHU_LIMIT (50),
-//        RUSH_TIMEOUT_MS (120000) / RUSH_RETRIES (10) / RUSH_CONCURRENCY (1): the module's options,
+//        RUSH_TIMEOUT_MS (120000) / RUSH_RETRIES / RUSH_CONCURRENCY (the module's defaults): its options,
 //        `default` for the module's own
 import { writeFileSync } from "node:fs";
 import { queryAllowedRemedysRange } from "../../pkg/node.js";
