@@ -251,6 +251,7 @@ async fn requests_and_odd_replies() {
     the_relays_refusals().await;
     the_token_option().await;
     bad_tokens_are_refused_without_their_value().await;
+    the_relays_queue_keeps_a_calls_place().await;
 }
 
 /// Answers every call with `status` and `text` while `f` runs; returns what `f` came to and the
@@ -631,4 +632,39 @@ async fn every_catalogue_code(o: &dyn Fn() -> JsValue) {
         let e = exchange(400, body, o()).await.0.expect_err(body);
         assert_eq!(num_at(&expect_kind(&e, "api"), "code"), Some(1220004.0));
     }
+}
+
+/// Issue 12: a 429 from the relay's own quota queue (98000429, with its reset) is waited out
+/// without using up `retries`, within the time limit; Feishu's own 429 still ends after `retries`.
+async fn the_relays_queue_keeps_a_calls_place() {
+    let o = || {
+        js(&format!(
+            r#"{{"relayUrl":"{RELAY}","retries":1,"timeoutMs":1500}}"#
+        ))
+    };
+    let reset = js(r#"{"x-ogw-ratelimit-reset":"0"}"#);
+    let queue = r#"{"code":98000429,"msg":"relay: too many requests to Feishu right now"}"#;
+    let fake = fake_fetch(429, queue, &reset);
+    let result = query(one_day(), o()).await;
+    restore(&fake);
+    let calls = Array::from(&at(&fake, "calls")).length();
+    let e = expect_kind(&result.expect_err("always queued"), "api");
+    assert_eq!(num_at(&e, "code"), Some(98000429.0));
+    assert!(
+        calls > 2,
+        "queue waits beyond retries: 1, got {calls} calls"
+    );
+    assert!(
+        calls <= 31,
+        "at most MAX_SERVER_WAITS waits, got {calls} calls"
+    );
+
+    let feishu = r#"{"code":99991400,"msg":"request trigger frequency limit"}"#;
+    let fake = fake_fetch(429, feishu, &reset);
+    let result = query(one_day(), o()).await;
+    restore(&fake);
+    let calls = Array::from(&at(&fake, "calls")).length();
+    let e = expect_kind(&result.expect_err("always limited"), "api");
+    assert_eq!(num_at(&e, "code"), Some(99991400.0));
+    assert_eq!(calls, 2, "Feishu's own 429: the first try and retries: 1");
 }
