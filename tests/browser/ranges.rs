@@ -96,12 +96,13 @@ async fn a_month_answers_every_day_in_order() {
     assert_eq!(seen.len() as u32, days.length(), "every day once");
 }
 
+/// Every day asked (`prefilter: false`): the first 1226502 stops the asking, the rest are skipped.
 #[wasm_bindgen_test]
 async fn a_group_that_forbids_corrections_stops_the_range() {
     let m = month("month_group_forbids").await;
     let (req, days) = month_request(&m);
     let progress = progress_recorder();
-    let o = opts(r#"{"concurrency":1}"#);
+    let o = opts(r#"{"concurrency":1,"prefilter":false}"#);
     set(&o, "onProgress", &progress);
     let result: Array = range(req, o)
         .await
@@ -511,4 +512,42 @@ async fn prefilter_false_asks_every_day_and_a_cancel_during_punch_results_reject
     .expect_err("invalid");
     let e = expect_kind(&e, "validation");
     assert_eq!(text_at(&e, "field").as_deref(), Some("prefilter"));
+}
+
+/// With punch results first, the stop rule still holds for the days that are asked: after the
+/// first 1226502 every day is either skipped for it, or was settled by the punch results
+/// (nothing to correct there whatever the group allows) and never asked.
+#[wasm_bindgen_test]
+async fn a_group_that_forbids_corrections_stops_the_asked_days() {
+    let m = month("month_group_forbids").await;
+    let (req, days) = month_request(&m);
+    let result: Array = range(req, opts(r#"{"concurrency":1}"#))
+        .await
+        .unwrap_or_else(|e| panic!("{}", message_of(&e)))
+        .into();
+    assert_eq!(result.length(), days.length());
+    assert_eq!(
+        text_at(&at(&result, "prefilter"), "status").as_deref(),
+        Some("used")
+    );
+    let first_error = result
+        .iter()
+        .position(|d| text_at(&d, "status").as_deref() == Some("error"))
+        .expect("an error day");
+    let e = expect_kind(&at(&result.get(first_error as u32), "error"), "api");
+    assert_eq!(num_at(&e, "code"), Some(1226502.0));
+    for (i, day) in result.iter().enumerate().skip(first_error + 1) {
+        match text_at(&day, "status").as_deref() {
+            Some("skipped") => {
+                let reason = expect_kind(&at(&day, "reason"), "api");
+                assert_eq!(num_at(&reason, "code"), Some(1226502.0), "day {i}");
+            }
+            Some("nothing_to_correct") => assert_ne!(
+                text_at(&day, "decidedBy").as_deref(),
+                Some("query"),
+                "day {i}: settled by punch results, never asked"
+            ),
+            other => panic!("day {i}: {other:?}"),
+        }
+    }
 }
