@@ -228,7 +228,7 @@ fn int(
 /// Checks every relay option on `o`; `need_url` when a call is about to be made.
 fn parse(o: &JsValue, need_url: bool) -> Checked<Resolved> {
     let relay_url = match present(o, "relayUrl") {
-        Some(v) => idna_checked(validate::relay_url(&v)?)?,
+        Some(v) => browser_checked(validate::relay_url_form(&v)?)?,
         None if need_url => return Err(ValidationError::new(Field::RelayUrl, Problem::Missing)),
         None => String::new(),
     };
@@ -261,18 +261,13 @@ fn token(o: &JsValue) -> Checked<Option<Token>> {
     }
 }
 
-/// `url` (accepted by the core's check) unless the browser's URL parser refuses it, asked only
-/// where the core leaves the verdict to the browser: a non-ASCII (internationalised) name or an
-/// `xn--` label, which only a full IDNA implementation can judge, and which the core does not
-/// carry (its tables would cost kilobytes of wasm). Every other form (IPv4 and IPv6 addresses
-/// included) the core judges as the browser does, without this parse (about 15 µs a call).
-fn idna_checked(url: String) -> Checked<String> {
-    let idna = !validate::is_ascii(&url)
-        || url
-            .as_bytes()
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"xn--"));
-    if idna && web_sys::Url::new(&url).is_err() {
+/// `url` (accepted by the core's check of its form) unless the browser's URL parser refuses it,
+/// asked only where the core leaves the verdict to it (`needs_parser`): an IP address (the URL
+/// Standard's IPv4 and IPv6 forms: `http://999.1.1.1` has no host) or an internationalised name
+/// (IDNA). The browser's parser is what `fetch` uses, so the two cannot disagree; and the wasm
+/// carries neither the address parsers nor IDNA's tables.
+fn browser_checked((url, needs_parser): (String, bool)) -> Checked<String> {
+    if needs_parser && web_sys::Url::new(&url).is_err() {
         return Err(ValidationError::new(Field::RelayUrl, Problem::NotAUrl));
     }
     Ok(url)
