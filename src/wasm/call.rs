@@ -17,7 +17,7 @@ use crate::text::cat;
 use crate::wasm::fetch::{Body, Call, Outgoing, Raw};
 use crate::wasm::options::Resolved;
 use crate::wasm::reply::{self, ReadData};
-use crate::wasm::token;
+use crate::wasm::token::{self, Authorization};
 
 /// A successful reply: the core's response, and the list of punches as the browser parsed it
 /// (the core has checked every field's type; passing the parsed objects on saves rebuilding them).
@@ -140,14 +140,37 @@ pub(crate) async fn exchange(
 ) -> Result<(), RemedyError> {
     let call = Call::start(relay)?;
     let deadline = now() + f64::from(relay.timeout_ms);
+    // Every await is here, on `Call::wait`, and the steps between them are plain functions: one
+    // state machine rather than one per step (each nested future is its own states, drop code
+    // and resume checks in the wasm).
+    let authorization = match token::authorization(relay.token.as_ref())? {
+        Authorization::Ready(value) => value,
+        Authorization::Pending(promise) => {
+            let settled = call.wait(&promise).await;
+            Some(token::from_source(&call, settled)?)
+        }
+    };
     let out = Outgoing {
         url,
         body,
-        authorization: token::authorization(&call, relay.token.as_ref()).await?,
+        authorization,
     };
     let mut retries_done = 0;
     loop {
-        let attempt = call.attempt(relay, &out).await;
+        // One request (a POST with a body, else a GET), read to the end.
+        let attempt = match call.fetch(relay, &out) {
+            Ok(fetched) => {
+                let replied = call.wait(&fetched).await;
+                match call.reply(replied) {
+                    Ok((meta, text)) => {
+                        let text = call.wait(&text).await;
+                        call.body(meta, text)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        };
         let error = match attempt.and_then(&mut *accept) {
             Ok(()) => return Ok(()),
             Err(error) => error,
@@ -164,7 +187,9 @@ pub(crate) async fn exchange(
         };
         // Not kept across the wait: the future stays small.
         drop(error);
-        call.pause(ms).await?;
+        let (waited, timer) = call.pause(ms);
+        let _ = call.wait(&waited).await;
+        call.paused(&timer)?;
         retries_done += 1;
     }
 }
