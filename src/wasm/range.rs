@@ -72,7 +72,7 @@ pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> 
     });
     spawn(Box::pin(async move {
         let prefilter = if extras.prefilter {
-            let reply = call::run_punch_results(&range.relay, punch_path, punch_body).await;
+            let reply = call::run_punch_results(&range.relay, &punch_path, punch_body).await;
             range.prefilter(reply)
         } else {
             Prefilter::Off
