@@ -2,7 +2,7 @@
 //! each call may pass its own, laid over the kept ones field by field (headers name by name), and
 //! the result is checked again as a whole, so every bad option fails with the option's name.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 
 use js_sys::{Function, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -95,7 +95,7 @@ pub(crate) struct RangeExtras {
 
 thread_local! {
     /// A copy of what `configure()` accepted. wasm32 is single-threaded: this is the module's state.
-    static CONFIGURED: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+    static CONFIGURED: Cell<JsValue> = const { Cell::new(JsValue::UNDEFINED) };
 }
 
 /// `configure(options)`: checks the options (the range-only `concurrency` and `onProgress`
@@ -108,7 +108,7 @@ pub(crate) fn configure(options: &JsValue) -> Checked<()> {
     // The range-only options too: kept as every range query's defaults, so a bad one is refused
     // here, by name, rather than by each later range call.
     range_extras(&copy)?;
-    CONFIGURED.with(|c| *c.borrow_mut() = copy.into());
+    CONFIGURED.with(|c| c.set(copy.into()));
     Ok(())
 }
 
@@ -129,9 +129,14 @@ fn merged(options: &JsValue) -> Checked<Object> {
     if !(options.is_undefined() || options.is_null()) {
         record(options, Field::Options)?;
     }
-    // Clone the handle out first: `overlay` runs the caller's getters and Proxy traps, and one
-    // of them may call `configure()`, whose `borrow_mut` would panic if a borrow were still held.
-    let base = CONFIGURED.with(|c| c.borrow().clone());
+    // A `Cell` (taken and put back), not a `RefCell`: `overlay` runs the caller's getters and
+    // Proxy traps, and one of them may call `configure()`; no borrow can be held, and there is no
+    // borrow panic path in the wasm.
+    let base = CONFIGURED.with(|c| {
+        let base = c.take();
+        c.set(base.clone());
+        base
+    });
     overlay(&base, options)
 }
 
