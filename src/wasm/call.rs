@@ -211,7 +211,7 @@ fn body(body: Body, read_data: ReadData) -> Result<(Envelope, JsValue), BodyProb
 /// (a string or a bracket left open) is `truncated`, anything else `not_json`. Decided from the
 /// text itself, because each browser words its parse errors differently.
 fn unparseable(text: &str) -> BodyProblem {
-    if let Err(problem) = decode::precheck(text.as_bytes()) {
+    if let Err(problem) = decode::precheck_text(text) {
         return problem;
     }
     let (mut depth, mut in_string, mut escaped) = (0i64, false, false);
