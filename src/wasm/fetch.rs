@@ -224,10 +224,7 @@ impl Call {
             .ok_or_else(|| self.failure("the reply has no status"))?;
         let headers = get(&raw, "headers").unwrap_or_default();
         let headers = headers.unchecked_ref::<HeaderBag>();
-        let meta = ReplyMeta::from_headers(status as u16, |name| {
-            let value = headers.header(name).ok()?;
-            value.dyn_ref::<JsString>().map(bounded_text)
-        });
+        let meta = ReplyMeta::from_headers(status as u16, |name| header(headers, name));
         let text = raw
             .text()
             .map_err(|_| self.failure("the body was already read"))?;
@@ -285,6 +282,15 @@ impl Drop for Call {
             let _ = signal.remove_event_listener_with_callback("abort", self.stop.unchecked_ref());
         }
     }
+}
+
+/// A reply header's value, when it is a string (at most [`crate::validate::MAX_TEXT_UNITS`] of
+/// it). Not inlined: `ReplyMeta::from_headers` reads five headers, and inlined its closure would
+/// be five copies of this.
+#[inline(never)]
+fn header(headers: &HeaderBag, name: &str) -> Option<String> {
+    let value = headers.header(name).ok()?;
+    value.dyn_ref::<JsString>().map(bounded_text)
 }
 
 fn network(detail: &str) -> RemedyError {
