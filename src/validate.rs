@@ -818,6 +818,18 @@ mod tests {
         );
     }
 
+    /// Issue 13: URLs with no host for fetch either (an IPv4 address out of range or of five
+    /// parts, a malformed IPv6 address), so refused by every path alike.
+    const HOSTLESS: [&str; 7] = [
+        "http://999.1.1.1",
+        "http://256.256.256.256",
+        "http://1.2.3.4.5",
+        "http://0x100000000",
+        "http://example.123/x",
+        "http://[1:2]",
+        "http://[::1.2.3]:80",
+    ];
+
     #[test]
     fn relay_urls() {
         assert_eq!(
@@ -860,15 +872,10 @@ mod tests {
             "http://@",
             "http://user:pw@host",
             "http://a/b c",
-            // Issue 13: no host for fetch either, so refused here, by every path alike.
-            "http://999.1.1.1",
-            "http://256.256.256.256",
-            "http://1.2.3.4.5",
-            "http://0x100000000",
-            "http://example.123/x",
-            "http://[1:2]",
-            "http://[::1.2.3]:80",
-        ] {
+        ]
+        .into_iter()
+        .chain(HOSTLESS)
+        {
             assert_eq!(
                 relay_url(&text(bad)).unwrap_err().problem,
                 Problem::NotAUrl,
@@ -902,15 +909,7 @@ mod tests {
             assert_eq!(form(url).unwrap(), (want, flagged), "{url}");
         }
         // Refused by relay_url for their addresses only: left to the browser, flagged.
-        for url in [
-            "http://999.1.1.1",
-            "http://256.256.256.256",
-            "http://1.2.3.4.5",
-            "http://0x100000000",
-            "http://example.123/x",
-            "http://[1:2]",
-            "http://[::1.2.3]:80",
-        ] {
+        for url in HOSTLESS {
             assert!(relay_url(&text(url)).is_err(), "{url}");
             assert!(form(url).unwrap().1, "{url}");
         }
