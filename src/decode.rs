@@ -110,6 +110,13 @@ pub fn precheck(body: &[u8]) -> Result<&str, BodyProblem> {
         return Err(BodyProblem::TooLarge);
     }
     let text = std::str::from_utf8(body).map_err(|_| BodyProblem::NotUtf8)?;
+    precheck_text(text)?;
+    Ok(text)
+}
+
+/// [`precheck`]'s checks of a text already known to be UTF-8 (the browser's, which has measured
+/// its size already): emptiness and HTML. Without the UTF-8 validation in the browser build.
+pub fn precheck_text(text: &str) -> Result<(), BodyProblem> {
     let trimmed = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if trimmed.is_empty() {
         return Err(BodyProblem::Empty);
@@ -117,7 +124,7 @@ pub fn precheck(body: &[u8]) -> Result<&str, BodyProblem> {
     if trimmed.starts_with('<') {
         return Err(BodyProblem::Html);
     }
-    Ok(text)
+    Ok(())
 }
 
 /// Parses a body into Feishu's envelope with `serde_json` (native callers).

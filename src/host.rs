@@ -7,9 +7,11 @@
 //! - a bracketed host is an IPv6 address: eight pieces of at most four hex digits, one `::` at
 //!   most, optionally ending in a dotted IPv4 address (`[::ffff:1.2.3.4]`).
 //!
-//! Checked here, in the core, so that every path refuses such a URL at once and the same way:
-//! `configure()`, a single query and a range query in the browser, and the relay's own options.
-//! Works on bytes: `str::split` with a `char` pattern brings a `memchr` searcher into the wasm.
+//! The relay's check of its options (`validate::relay_url`) uses these. The browser module asks
+//! the browser's own URL parser instead (`validate::relay_url_form` says when), which is what
+//! `fetch` reads the URL with: the wasm does not carry these parsers. The browser tests hold the
+//! two to the same verdicts. Works on bytes: `str::split` with a `char` pattern brings a `memchr`
+//! searcher in.
 
 /// Whether the URL Standard parses `host` (a name, not bracketed) as an IPv4 address: its last
 /// label, after one trailing dot, is all decimal digits, or a number in the IPv4 number syntax.

@@ -49,8 +49,13 @@ pub(crate) fn decimal(n: i64) -> String {
 /// `s` split around its first `byte` (ASCII, so both sides are whole UTF-8), like
 /// `s.split_once(char)`, whose char searcher (with `memchr`) costs about 800 bytes of wasm.
 pub(crate) fn split_at_byte(s: &str, byte: u8) -> Option<(&str, &str)> {
-    let i = s.bytes().position(|b| b == byte)?;
-    Some((s.get(..i)?, s.get(i + 1..)?))
+    for (i, b) in s.bytes().enumerate() {
+        if b == byte {
+            let (before, rest) = s.split_at_checked(i)?;
+            return Some((before, rest.get(1..)?));
+        }
+    }
+    None
 }
 
 /// `s` after its last `byte` (ASCII), or all of `s` without one: `s.rsplit(char).next()`.

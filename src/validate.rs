@@ -360,8 +360,48 @@ fn user_ids(v: Option<&serde_json::Value>) -> Checked<Vec<UserId>> {
 }
 
 /// An absolute `http://` or `https://` URL with a host, without a query or fragment (the Feishu
-/// path is appended to it). Returns it without a trailing slash.
+/// path is appended to it). Returns it without a trailing slash. IP addresses are judged as the URL
+/// Standard reads them ([`host`]): `http://999.1.1.1` has no host, for `fetch` nor here.
 pub fn relay_url(v: &Loose) -> Checked<String> {
+    checked_relay_url(v, |host| match host {
+        Host::V6(addr) => host::is_ipv6(addr),
+        Host::Name(name) => !is_ascii(name) || !host::ends_in_number(name) || host::is_ipv4(name),
+    })
+}
+
+/// [`relay_url`]'s checks but its judging of IP addresses, for the browser, whose own URL parser
+/// (the one `fetch` uses) judges them: the URL, and whether its host needs that parser's verdict.
+/// That is a bracketed (IPv6) host, a name with a digit (which covers every name the URL Standard
+/// reads as an IPv4 address), or an internationalised name (non-ASCII, or with `--` as an `xn--`
+/// label has), which only a full IDNA implementation can judge. The browser build then carries
+/// neither the address parsers (about 1 KB gzipped) nor IDNA's tables, and asks its parser (about
+/// 15 µs a call) only about those hosts, not about a plain name.
+pub fn relay_url_form(v: &Loose) -> Checked<(String, bool)> {
+    let mut needs_parser = false;
+    let url = checked_relay_url(v, |host| {
+        needs_parser = match host {
+            Host::V6(_) => true,
+            // Wider than needed (a digit anywhere, any `--`), so that the test stays a few bytes of
+            // wasm: a name it takes in is only parsed once more, by the browser.
+            Host::Name(name) => {
+                name.bytes().any(|b| b.is_ascii_digit() || !b.is_ascii())
+                    || name.as_bytes().windows(2).any(|w| w == b"--")
+            }
+        };
+        true
+    })?;
+    Ok((url, needs_parser))
+}
+
+/// A relay URL's host: the text between `[` and `]`, or a name (or IPv4 address) as written.
+enum Host<'a> {
+    V6(&'a str),
+    Name(&'a str),
+}
+
+/// [`relay_url`] with `address_ok` judging the host (generic, so that each caller's build links
+/// only the judge it uses).
+fn checked_relay_url(v: &Loose, address_ok: impl FnMut(Host<'_>) -> bool) -> Checked<String> {
     let Loose::Text(s) = v else {
         return Err(missing_or_wrong(Field::RelayUrl, v, "string"));
     };
@@ -376,7 +416,7 @@ pub fn relay_url(v: &Loose) -> Checked<String> {
         .ok_or_else(bad)?;
     let authority = split_at_byte(rest, b'/').map_or(rest, |(a, _)| a);
     let clean = |c: char| !(c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '\\'));
-    if !is_authority(authority) || !s.chars().all(clean) {
+    if !is_authority(authority, address_ok) || !s.chars().all(clean) {
         return Err(bad());
     }
     let slashes = s.bytes().rev().take_while(|b| *b == b'/').count();
@@ -384,15 +424,15 @@ pub fn relay_url(v: &Loose) -> Checked<String> {
 }
 
 /// `host[:port]` as `fetch` accepts it: a name (ASCII letters, digits, `-`, `.`, `_`, and any
-/// non-ASCII character for internationalised names), an IPv4 address in any form the URL Standard
-/// reads, or a bracketed IPv6 address ([`host`]), and a port of 1 to 65535.
+/// non-ASCII character for internationalised names) or a bracketed address, which `address_ok`
+/// judges further, and a port of 1 to 65535.
 /// No user info (`@`): a relay URL carrying credentials would leak them into logs and history.
-fn is_authority(authority: &str) -> bool {
+fn is_authority(authority: &str, mut address_ok: impl FnMut(Host<'_>) -> bool) -> bool {
     let (host_ok, port) = if let Some(v6) = authority.strip_prefix('[') {
         let Some((addr, after)) = split_at_byte(v6, b']') else {
             return false;
         };
-        let addr_ok = host::is_ipv6(addr);
+        let addr_ok = !addr.is_empty() && address_ok(Host::V6(addr));
         match (after, after.strip_prefix(':')) {
             ("", _) => (addr_ok, None),
             (_, Some(p)) => (addr_ok, Some(p)),
@@ -409,12 +449,11 @@ fn is_authority(authority: &str) -> bool {
         let name =
             |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') || !c.is_ascii();
         // A name whose last label is a number is read as an IPv4 address, as fetch reads it:
-        // `999.1.1.1` and `1.2.3.4.5` are no host at all, not names to look up. Not judged here
-        // for a non-ASCII name, which IDNA maps first (`１２７.0.0.1` is 127.0.0.1): the browser
-        // binding asks the browser's parser about those.
-        let address_ok = !is_ascii(host) || !host::ends_in_number(host) || host::is_ipv4(host);
+        // `999.1.1.1` and `1.2.3.4.5` are no host at all, not names to look up (`address_ok`'s
+        // verdict). A non-ASCII name is IDNA-mapped first (`１２７.0.0.1` is 127.0.0.1): only a
+        // full URL parser can judge it.
         (
-            !host.is_empty() && host.chars().all(name) && address_ok,
+            !host.is_empty() && host.chars().all(name) && address_ok(Host::Name(host)),
             port,
         )
     };
@@ -422,8 +461,8 @@ fn is_authority(authority: &str) -> bool {
 }
 
 /// Whether `s` is all ASCII: `str::is_ascii`, without its word-at-a-time version (172 bytes of
-/// wasm) for strings this short; the browser binding checks a relay URL with it too.
-pub(crate) fn is_ascii(s: &str) -> bool {
+/// wasm) for strings this short.
+fn is_ascii(s: &str) -> bool {
     s.bytes().all(|b| b < 0x80)
 }
 
@@ -779,6 +818,18 @@ mod tests {
         );
     }
 
+    /// Issue 13: URLs with no host for fetch either (an IPv4 address out of range or of five
+    /// parts, a malformed IPv6 address), so refused by every path alike.
+    const HOSTLESS: [&str; 7] = [
+        "http://999.1.1.1",
+        "http://256.256.256.256",
+        "http://1.2.3.4.5",
+        "http://0x100000000",
+        "http://example.123/x",
+        "http://[1:2]",
+        "http://[::1.2.3]:80",
+    ];
+
     #[test]
     fn relay_urls() {
         assert_eq!(
@@ -821,15 +872,10 @@ mod tests {
             "http://@",
             "http://user:pw@host",
             "http://a/b c",
-            // Issue 13: no host for fetch either, so refused here, by every path alike.
-            "http://999.1.1.1",
-            "http://256.256.256.256",
-            "http://1.2.3.4.5",
-            "http://0x100000000",
-            "http://example.123/x",
-            "http://[1:2]",
-            "http://[::1.2.3]:80",
-        ] {
+        ]
+        .into_iter()
+        .chain(HOSTLESS)
+        {
             assert_eq!(
                 relay_url(&text(bad)).unwrap_err().problem,
                 Problem::NotAUrl,
@@ -840,6 +886,48 @@ mod tests {
             relay_url(&Loose::Number(1.0)).unwrap_err().problem.code(),
             "wrong_type"
         );
+    }
+
+    /// The browser's form check: what `relay_url` accepts it accepts too; every host whose
+    /// verdict `relay_url` takes from its address parsers (or that IDNA maps) is flagged for the
+    /// browser's parser; a plain name is not.
+    #[test]
+    fn relay_url_forms_leave_addresses_to_the_browser() {
+        let form = |s: &str| relay_url_form(&text(s));
+        for (url, flagged) in [
+            ("https://hr.example.com/feishu/", false),
+            ("http://localhost:8787", false),
+            ("http://a_b.example", false),
+            ("http://127.0.0.1:8787", true),
+            ("http://0x7f.1", true),
+            ("http://[::1]:80", true),
+            ("http://飞书.cn", true),
+            ("http://xn--ls8h.la", true),
+            ("http://XN--ls8h.la", true),
+        ] {
+            let want = relay_url(&text(url)).unwrap();
+            assert_eq!(form(url).unwrap(), (want, flagged), "{url}");
+        }
+        // Refused by relay_url for their addresses only: left to the browser, flagged.
+        for url in HOSTLESS {
+            assert!(relay_url(&text(url)).is_err(), "{url}");
+            assert!(form(url).unwrap().1, "{url}");
+        }
+        // Everything else relay_url refuses, the form check refuses alike.
+        for bad in [
+            "",
+            "ftp://x",
+            "http://",
+            "http://a b",
+            "http://x/?q",
+            "http://[]",
+            "http://[::1",
+            "http://[::1]x",
+            "http://user:pw@host",
+            "http://a:0",
+        ] {
+            assert_eq!(form(bad).unwrap_err().problem, Problem::NotAUrl, "{bad}");
+        }
     }
 
     proptest::proptest! {

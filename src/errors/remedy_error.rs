@@ -145,7 +145,7 @@ impl From<ValidationError> for RemedyError {
     }
 }
 
-const NETWORK: (Text, Text) = (
+static NETWORK: (Text, Text) = (
     Text {
         zh: "无法连接到中继服务",
         en: "Could not reach the relay",
@@ -155,7 +155,7 @@ const NETWORK: (Text, Text) = (
         en: "Check the network connection and the relay URL, then retry",
     },
 );
-const TIMEOUT: (Text, Text) = (
+static TIMEOUT: (Text, Text) = (
     Text {
         zh: "中继响应超时",
         en: "The relay did not answer in time",
@@ -165,7 +165,7 @@ const TIMEOUT: (Text, Text) = (
         en: "Retry later",
     },
 );
-const ABORTED: (Text, Text) = (
+static ABORTED: (Text, Text) = (
     Text {
         zh: "请求已取消",
         en: "The request was cancelled",
@@ -175,7 +175,7 @@ const ABORTED: (Text, Text) = (
         en: "Nothing to do",
     },
 );
-const HTTP_SERVER: (Text, Text) = (
+static HTTP_SERVER: (Text, Text) = (
     Text {
         zh: "中继或其前方的代理出错",
         en: "The relay, or a proxy in front of it, failed",
@@ -185,7 +185,7 @@ const HTTP_SERVER: (Text, Text) = (
         en: "Retry later; if it persists, give the status code to an administrator",
     },
 );
-const HTTP_CLIENT: (Text, Text) = (
+static HTTP_CLIENT: (Text, Text) = (
     Text {
         zh: "中继或其前方的代理拒绝了请求",
         en: "The relay, or a proxy in front of it, refused the request",
@@ -195,7 +195,7 @@ const HTTP_CLIENT: (Text, Text) = (
         en: "Check the relay URL and the headers the page sends",
     },
 );
-const DECODE: (Text, Text) = (
+static DECODE: (Text, Text) = (
     Text {
         zh: "收到的回复不是飞书格式",
         en: "The reply is not in Feishu's format",
@@ -365,14 +365,16 @@ impl RemedyError {
         }
     }
 
-    fn generic_texts(&self) -> (Text, Text) {
+    /// Meaning and action of the errors without a code of their own (a reference into statics:
+    /// one pointer per arm rather than four texts copied out).
+    fn generic_texts(&self) -> &'static (Text, Text) {
         match self {
-            RemedyError::Network { .. } => NETWORK,
-            RemedyError::Timeout { .. } => TIMEOUT,
-            RemedyError::Aborted => ABORTED,
-            RemedyError::Http { status, .. } if *status >= 500 => HTTP_SERVER,
-            RemedyError::Http { .. } => HTTP_CLIENT,
-            _ => DECODE,
+            RemedyError::Network { .. } => &NETWORK,
+            RemedyError::Timeout { .. } => &TIMEOUT,
+            RemedyError::Aborted => &ABORTED,
+            RemedyError::Http { status, .. } if *status >= 500 => &HTTP_SERVER,
+            RemedyError::Http { .. } => &HTTP_CLIENT,
+            _ => &DECODE,
         }
     }
 }

@@ -208,108 +208,114 @@ impl Problem {
         }
     }
 
-    fn describe_en(&self) -> Cow<'static, str> {
+    /// What is wrong, in Chinese (`zh`) or English: one function for both languages, each text
+    /// picked by [`in_lang`], so the browser build carries one copy of the wording logic.
+    #[inline(never)]
+    fn describe(&self, zh: bool) -> Cow<'static, str> {
+        let t = |en: &'static str, zh_text: &'static str| in_lang(zh, en, zh_text);
         match self {
-            Problem::Missing => "is required".into(),
-            Problem::WrongType { expected, got } => {
-                cat(&["must be a ", expected, ", not ", got]).into()
-            }
-            Problem::Empty => "must not be empty".into(),
-            Problem::TooLong { max } => {
-                cat(&["must be at most ", &decimal(*max as i64), " characters"]).into()
-            }
-            Problem::ControlCharacter => "must not contain control characters".into(),
-            Problem::NotUnicode => {
-                "must be valid Unicode text (no lone surrogate, no U+FFFD)".into()
-            }
-            Problem::NotOneOf(allowed) => cat(&["must be one of ", &list(allowed, ", ")]).into(),
-            Problem::NotAnInteger => "must be a whole number".into(),
-            Problem::OutOfRange { min, max } => {
-                cat(&["must be between ", &decimal(*min), " and ", &decimal(*max)]).into()
-            }
-            Problem::NotADate(DateProblem::NotEightDigits) => {
-                "must be a date written yyyyMMdd, e.g. 20210104".into()
-            }
-            Problem::NotADate(DateProblem::NoSuchMonth) => "has no such month".into(),
-            Problem::NotADate(DateProblem::NoSuchDay) => "has no such day in that month".into(),
-            Problem::RangeReversed { start } => {
-                cat(&["must not be before ", start.as_str()]).into()
-            }
-            Problem::RangeTooLong { max, start } => cat(&[
-                "must be at most ",
-                &decimal(i64::from(*max) - 1),
-                " days after ",
-                start.as_str(),
-                " (a range covers at most ",
-                &decimal(i64::from(*max)),
-                " days)",
+            Problem::Missing => t("is required", "为必填项").into(),
+            Problem::WrongType { expected, got } => cat(&[
+                t("must be a ", "应为 "),
+                expected,
+                t(", not ", "，实际为 "),
+                got,
             ])
             .into(),
+            Problem::Empty => t("must not be empty", "不能为空").into(),
+            Problem::TooLong { max } => cat(&[
+                t("must be at most ", "不能超过 "),
+                &decimal(*max as i64),
+                t(" characters", " 个字符"),
+            ])
+            .into(),
+            Problem::ControlCharacter => {
+                t("must not contain control characters", "不能包含控制字符").into()
+            }
+            Problem::NotUnicode => t(
+                "must be valid Unicode text (no lone surrogate, no U+FFFD)",
+                "必须是有效的 Unicode 文本（不能含孤立代理项或 U+FFFD）",
+            )
+            .into(),
+            Problem::NotOneOf(allowed) => cat(&[
+                t("must be one of ", "只能是 "),
+                &list(allowed, t(", ", "、")),
+                t("", " 之一"),
+            ])
+            .into(),
+            Problem::NotAnInteger => t("must be a whole number", "必须是整数").into(),
+            Problem::OutOfRange { min, max } => cat(&[
+                t("must be between ", "必须在 "),
+                &decimal(*min),
+                t(" and ", " 到 "),
+                &decimal(*max),
+                t("", " 之间"),
+            ])
+            .into(),
+            Problem::NotADate(DateProblem::NotEightDigits) => t(
+                "must be a date written yyyyMMdd, e.g. 20210104",
+                "必须是 yyyyMMdd 格式的日期，例如 20210104",
+            )
+            .into(),
+            Problem::NotADate(DateProblem::NoSuchMonth) => {
+                t("has no such month", "月份不存在").into()
+            }
+            Problem::NotADate(DateProblem::NoSuchDay) => {
+                t("has no such day in that month", "该月没有这一天").into()
+            }
+            Problem::RangeReversed { start } => {
+                cat(&[t("must not be before ", "不能早于 "), start.as_str()]).into()
+            }
+            Problem::RangeTooLong { max, start } => {
+                let most_after = decimal(i64::from(*max) - 1);
+                // The two languages name the start and the count in opposite order.
+                let (first, second) = if zh {
+                    (start.as_str(), most_after.as_str())
+                } else {
+                    (most_after.as_str(), start.as_str())
+                };
+                cat(&[
+                    t("must be at most ", "最多比 "),
+                    first,
+                    t(" days after ", " 晚 "),
+                    second,
+                    t(" (a range covers at most ", " 天（一次最多查询 "),
+                    &decimal(i64::from(*max)),
+                    t(" days)", " 天）"),
+                ])
+                .into()
+            }
             #[cfg(not(target_arch = "wasm32"))]
             Problem::ItemCount { min, max } => cat(&[
-                "must hold ",
+                t("must hold ", "必须包含 "),
                 &decimal(*min as i64),
-                " to ",
+                t(" to ", " 到 "),
                 &decimal(*max as i64),
-                " items",
+                t(" items", " 项"),
             ])
             .into(),
-            Problem::NotAUrl => "must be an absolute http or https URL".into(),
-            Problem::NotJson => "must be valid JSON".into(),
-            Problem::NotJsonObject => "must be a JSON object".into(),
-            Problem::NotAToken => {
-                "must be a bearer token: letters, digits and -._~+/, then = padding".into()
-            }
+            Problem::NotAUrl => t(
+                "must be an absolute http or https URL",
+                "必须是以 http 或 https 开头的完整网址",
+            )
+            .into(),
+            Problem::NotJson => t("must be valid JSON", "必须是有效的 JSON").into(),
+            Problem::NotJsonObject => t("must be a JSON object", "必须是 JSON 对象").into(),
+            Problem::NotAToken => t(
+                "must be a bearer token: letters, digits and -._~+/, then = padding",
+                "必须是 Bearer 令牌：字母、数字和 -._~+/，末尾可有 =",
+            )
+            .into(),
         }
     }
+}
 
-    fn describe_zh(&self) -> Cow<'static, str> {
-        match self {
-            Problem::Missing => "为必填项".into(),
-            Problem::WrongType { expected, got } => {
-                cat(&["应为 ", expected, "，实际为 ", got]).into()
-            }
-            Problem::Empty => "不能为空".into(),
-            Problem::TooLong { max } => {
-                cat(&["不能超过 ", &decimal(*max as i64), " 个字符"]).into()
-            }
-            Problem::ControlCharacter => "不能包含控制字符".into(),
-            Problem::NotUnicode => "必须是有效的 Unicode 文本（不能含孤立代理项或 U+FFFD）".into(),
-            Problem::NotOneOf(allowed) => cat(&["只能是 ", &list(allowed, "、"), " 之一"]).into(),
-            Problem::NotAnInteger => "必须是整数".into(),
-            Problem::OutOfRange { min, max } => {
-                cat(&["必须在 ", &decimal(*min), " 到 ", &decimal(*max), " 之间"]).into()
-            }
-            Problem::NotADate(DateProblem::NotEightDigits) => {
-                "必须是 yyyyMMdd 格式的日期，例如 20210104".into()
-            }
-            Problem::NotADate(DateProblem::NoSuchMonth) => "月份不存在".into(),
-            Problem::NotADate(DateProblem::NoSuchDay) => "该月没有这一天".into(),
-            Problem::RangeReversed { start } => cat(&["不能早于 ", start.as_str()]).into(),
-            Problem::RangeTooLong { max, start } => cat(&[
-                "最多比 ",
-                start.as_str(),
-                " 晚 ",
-                &decimal(i64::from(*max) - 1),
-                " 天（一次最多查询 ",
-                &decimal(i64::from(*max)),
-                " 天）",
-            ])
-            .into(),
-            #[cfg(not(target_arch = "wasm32"))]
-            Problem::ItemCount { min, max } => cat(&[
-                "必须包含 ",
-                &decimal(*min as i64),
-                " 到 ",
-                &decimal(*max as i64),
-                " 项",
-            ])
-            .into(),
-            Problem::NotAUrl => "必须是以 http 或 https 开头的完整网址".into(),
-            Problem::NotJson => "必须是有效的 JSON".into(),
-            Problem::NotJsonObject => "必须是 JSON 对象".into(),
-            Problem::NotAToken => "必须是 Bearer 令牌：字母、数字和 -._~+/，末尾可有 =".into(),
-        }
+/// `zh` or `en`, by the language asked for.
+fn in_lang(zh: bool, en: &'static str, zh_text: &'static str) -> &'static str {
+    if zh {
+        zh_text
+    } else {
+        en
     }
 }
 
@@ -347,12 +353,17 @@ impl ValidationError {
 
     /// English, naming the field: `data.remedy_date has no such day in that month`.
     pub fn message_en(&self) -> String {
-        cat(&[self.field.as_str(), " ", &self.problem.describe_en()])
+        self.message(false)
     }
 
     /// Chinese, naming the field.
     pub fn message_zh(&self) -> String {
-        cat(&[self.field.as_str(), " ", &self.problem.describe_zh()])
+        self.message(true)
+    }
+
+    /// The message in Chinese (`zh`) or English, naming the field.
+    fn message(&self, zh: bool) -> String {
+        cat(&[self.field.as_str(), " ", &self.problem.describe(zh)])
     }
 
     /// The message Feishu's style of 1220001 reply carries: `remedy_date invalid: ...`.

@@ -17,14 +17,15 @@ use crate::text::cat;
 use crate::wasm::fetch::{Body, Call, Outgoing, Raw};
 use crate::wasm::options::Resolved;
 use crate::wasm::reply::{self, ReadData};
-use crate::wasm::token;
+use crate::wasm::token::{self, Authorization};
 
 /// A successful reply: the core's response, and the list of punches as the browser parsed it
 /// (the core has checked every field's type; passing the parsed objects on saves rebuilding them).
 pub(crate) struct Reply {
     /// Code, message and log id.
     pub response: RemedyResponse,
-    /// `data.user_allowed_remedys`, always an array; of a punch-results reply, `data` itself.
+    /// `data.user_allowed_remedys`, always an array; of a punch-results reply, `data` itself; of
+    /// the relay's `/auth/me`, the user as the page gets it (`user`; its `response` is empty).
     pub list: JsValue,
 }
 
@@ -83,73 +84,88 @@ extern "C" {
 }
 
 /// Asks the relay for one day, through [`exchange`]: retries, the time limit and the caller's signal.
-/// [`send`]'s future itself (no async wrapper around it: one state machine fewer in the wasm).
+/// [`exchange`]'s future itself (no async wrapper around it: one state machine fewer in the wasm).
 pub(crate) fn run<'a>(
     relay: &'a Resolved,
     query: &RemedyQuery,
 ) -> impl Future<Output = Result<Reply, RemedyError>> + 'a {
-    send(
-        relay,
-        query.path_and_query(),
-        query.body_json(),
-        reply::punches,
-    )
+    let url = cat(&[relay.relay_url.as_str(), &query.path_and_query()]);
+    exchange(relay, url, Some(query.body_json()), day_reply)
 }
 
 /// Asks the relay for a range's punch results (`user_tasks/query`; `path` and `body` from
 /// `RangeQuery::punch_request`), the same way as a day: the same options, retries, time limit and
 /// abort. The reply's `data` is returned unread.
-pub(crate) fn run_punch_results(
-    relay: &Resolved,
-    path: String,
+pub(crate) fn run_punch_results<'a>(
+    relay: &'a Resolved,
+    path: &str,
     body: String,
-) -> impl Future<Output = Result<Reply, RemedyError>> + '_ {
-    send(relay, path, body, reply::data_itself)
+) -> impl Future<Output = Result<Reply, RemedyError>> + 'a {
+    let url = cat(&[relay.relay_url.as_str(), path]);
+    exchange(relay, url, Some(body), punch_results_reply)
 }
 
-/// A POST of `body` to `path` in Feishu's wire format, through [`exchange`]; `read_data` reads a
-/// success's `data`. One function for both routes (not generic): one copy in the wasm.
-async fn send(
-    relay: &Resolved,
-    path: String,
-    body: String,
-    read_data: ReadData,
-) -> Result<Reply, RemedyError> {
-    let url = cat(&[relay.relay_url.as_str(), &path]);
-    let mut reply = None;
-    exchange(relay, &url, Some(&body), &mut |raw| {
-        outcome(raw, read_data).map(|r| reply = Some(r))
-    })
-    .await?;
-    // `exchange` succeeds only once `accept` has taken a reply: never `None`, but no panic if so.
-    reply.ok_or_else(|| RemedyError::Network {
-        detail: "no reply".into(),
-    })
+/// A day's reply: Feishu's envelope with its list of correctable punches.
+fn day_reply(raw: Raw) -> Result<Reply, RemedyError> {
+    outcome(raw, reply::punches)
 }
+
+/// A punch-results reply: Feishu's envelope, its `data` unread.
+fn punch_results_reply(raw: Raw) -> Result<Reply, RemedyError> {
+    outcome(raw, reply::data_itself)
+}
+
+/// Reads a reply: what the call returns, or the error it is (which may be retried).
+pub(crate) type Accept = fn(Raw) -> Result<Reply, RemedyError>;
 
 /// Sends a request to `url` (a POST of `body`, else a GET) with the call's token, hands each
 /// reply to `accept`, and retries what it refuses as [`retry::next`] decides. The caller's signal
 /// and the time limit (`relay.timeout_ms`, for the whole call, token and retries included) stop
 /// it at any point. One function for every kind of request (Feishu's routes, `/auth/me`), taking
-/// its reader as `dyn` rather than generic: each instance of this future is about 2 KB of wasm.
+/// its reader as a function pointer rather than generic: each instance of this future is about
+/// 2 KB of wasm. It owns `url` and `body`, so the callers return its future itself rather than
+/// wrapping it in an async fn of their own.
 pub(crate) async fn exchange(
     relay: &Resolved,
-    url: &str,
-    body: Option<&str>,
-    accept: &mut dyn FnMut(Raw) -> Result<(), RemedyError>,
-) -> Result<(), RemedyError> {
+    url: String,
+    body: Option<String>,
+    accept: Accept,
+) -> Result<Reply, RemedyError> {
     let call = Call::start(relay)?;
     let deadline = now() + f64::from(relay.timeout_ms);
+    // Every await is here, on `Call::wait`, and the steps between them are plain functions: one
+    // state machine rather than one per step (each nested future is its own states, drop code
+    // and resume checks in the wasm).
+    let authorization = match token::authorization(relay.token.as_ref())? {
+        Authorization::Ready(value) => value,
+        Authorization::Pending(promise) => {
+            let settled = call.wait(&promise).await;
+            Some(token::from_source(&call, settled)?)
+        }
+    };
     let out = Outgoing {
-        url,
-        body,
-        authorization: token::authorization(&call, relay.token.as_ref()).await?,
+        url: &url,
+        body: body.as_deref(),
+        authorization,
     };
     let (mut retries_done, mut waits_done) = (0, 0);
     loop {
-        let attempt = call.attempt(relay, &out).await;
-        let error = match attempt.and_then(&mut *accept) {
-            Ok(()) => return Ok(()),
+        // One request (a POST with a body, else a GET), read to the end.
+        let attempt = match call.fetch(relay, &out) {
+            Ok(fetched) => {
+                let replied = call.wait(&fetched).await;
+                match call.reply(replied) {
+                    Ok((meta, text)) => {
+                        let text = call.wait(&text).await;
+                        call.body(meta, text)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        };
+        let error = match attempt.and_then(accept) {
+            Ok(reply) => return Ok(reply),
             Err(error) => error,
         };
         let at = Attempt {
@@ -171,7 +187,9 @@ pub(crate) async fn exchange(
         }
         // Not kept across the wait: the future stays small.
         drop(error);
-        call.pause(ms).await?;
+        let (waited, timer) = call.pause(ms);
+        let _ = call.wait(&waited).await;
+        call.paused(&timer)?;
     }
 }
 
@@ -199,7 +217,7 @@ fn body(body: Body, read_data: ReadData) -> Result<(Envelope, JsValue), BodyProb
 /// (a string or a bracket left open) is `truncated`, anything else `not_json`. Decided from the
 /// text itself, because each browser words its parse errors differently.
 fn unparseable(text: &str) -> BodyProblem {
-    if let Err(problem) = decode::precheck(text.as_bytes()) {
+    if let Err(problem) = decode::precheck_text(text) {
         return problem;
     }
     let (mut depth, mut in_string, mut escaped) = (0i64, false, false);

@@ -161,38 +161,29 @@ impl Call {
         }
     }
 
-    /// One request (a POST with a body, else a GET), read to the end. The awaiting is here and
-    /// the work in plain functions, so that the future keeps little across its two awaits.
-    pub(crate) async fn attempt(
-        &self,
-        relay: &Resolved,
-        out: &Outgoing<'_>,
-    ) -> Result<Raw, RemedyError> {
-        let fetched = self.fetch(relay, out)?;
-        let replied = JsFuture::from(self.unless_stopped(&fetched)).await;
-        let (meta, text) = self.reply(replied)?;
-        let text = JsFuture::from(self.unless_stopped(&text)).await;
-        self.body(meta, text)
+    /// `value` settled, or the call's stop, whichever comes first: the one thing a call awaits
+    /// (the token's promise, the fetch, the body, a pause). Not an `async fn` of its own, nor are
+    /// the steps around it: `call::exchange` awaits in one state machine (each nested future
+    /// costs its own states, drop code and resume checks in the wasm). `Promise.race` never
+    /// throws, whatever `value` is: a `then` or `constructor` getter of the page's that throws
+    /// while it resolves `value` rejects the race instead (then the call fails as a network
+    /// error). A `fetch` that ignores its signal is raced the same way, so the call still ends on
+    /// time.
+    pub(crate) fn wait(&self, value: &JsValue) -> JsFuture {
+        JsFuture::from(Promise::race(&Array::of2(value, &self.stopped)))
     }
 
     /// What a promise of the page's (the `token` function's) came to, unless the call stopped
     /// first (time limit, caller's abort), which is the error. Its own rejection is for the caller
     /// to judge: `Ok(Err(reason))`.
-    pub(crate) async fn settle(
+    pub(crate) fn unless_stop(
         &self,
-        value: &Promise,
+        settled: Result<JsValue, JsValue>,
     ) -> Result<Result<JsValue, JsValue>, RemedyError> {
-        match JsFuture::from(self.unless_stopped(value)).await {
+        match settled {
             Ok(v) if Object::is(&v, &self.own) => Err(self.failure("")),
             other => Ok(other),
         }
-    }
-
-    /// `value` settled, or the call's stop, whichever comes first. `Promise.race` never throws,
-    /// whatever `value` is: a `then` or `constructor` getter of the page's that throws while it
-    /// resolves `value` rejects the race instead (then the call fails as a network error).
-    fn unless_stopped(&self, value: &JsValue) -> Promise {
-        Promise::race(&Array::of2(value, &self.stopped))
     }
 
     /// What an awaited step brought: its value, or why the call ended (a rejection, or the stop).
@@ -203,11 +194,14 @@ impl Call {
             Err(e) => Err(self.failure(&reason(&e))),
         }
     }
-
     /// Starts the fetch through the global `fetch` (a replaced `fetch` may return anything: what
-    /// it returns is only ever awaited through [`Self::unless_stopped`]).
+    /// it returns is only ever awaited through [`Self::wait`]).
     #[inline(never)]
-    fn fetch(&self, relay: &Resolved, out: &Outgoing<'_>) -> Result<JsValue, RemedyError> {
+    pub(crate) fn fetch(
+        &self,
+        relay: &Resolved,
+        out: &Outgoing<'_>,
+    ) -> Result<JsValue, RemedyError> {
         let init = build(relay, out, &self.own.signal());
         global_fetch(out.url, &init).map_err(|e| self.failure(&reason(&e)))
     }
@@ -216,7 +210,7 @@ impl Call {
     /// replaced `fetch` may return a `Response` whose getters throw, and an uncaught throw would
     /// skip the module's cleanup and, repeated, exhaust its stack. `text()` throws on a used body.
     #[inline(never)]
-    fn reply(
+    pub(crate) fn reply(
         &self,
         replied: Result<JsValue, JsValue>,
     ) -> Result<(ReplyMeta, JsValue), RemedyError> {
@@ -230,10 +224,7 @@ impl Call {
             .ok_or_else(|| self.failure("the reply has no status"))?;
         let headers = get(&raw, "headers").unwrap_or_default();
         let headers = headers.unchecked_ref::<HeaderBag>();
-        let meta = ReplyMeta::from_headers(status as u16, |name| {
-            let value = headers.header(name).ok()?;
-            value.dyn_ref::<JsString>().map(bounded_text)
-        });
+        let meta = ReplyMeta::from_headers(status as u16, |name| header(headers, name));
         let text = raw
             .text()
             .map_err(|_| self.failure("the body was already read"))?;
@@ -242,7 +233,11 @@ impl Call {
 
     /// The body: too large, parsed by `JSON.parse`, or kept as text for diagnosis.
     #[inline(never)]
-    fn body(&self, meta: ReplyMeta, text: Result<JsValue, JsValue>) -> Result<Raw, RemedyError> {
+    pub(crate) fn body(
+        &self,
+        meta: ReplyMeta,
+        text: Result<JsValue, JsValue>,
+    ) -> Result<Raw, RemedyError> {
         let text = self.settled(text)?;
         let Some(text) = text.dyn_ref::<JsString>() else {
             return Err(self.failure("the body is not text"));
@@ -258,20 +253,21 @@ impl Call {
         Ok(Raw { meta, body })
     }
 
-    /// Waits `ms` before another attempt; fails (aborted, or timed out) when the call is stopped
-    /// meanwhile, at once rather than at the end of the wait.
-    pub(crate) async fn pause(&self, ms: u32) -> Result<(), RemedyError> {
-        let signal = self.own.signal();
-        if !is_aborted(&signal) {
-            let mut wake = JsValue::UNDEFINED;
-            let waited = Promise::new(&mut |resolve, _| wake = resolve.into());
-            let timer = set_timeout(&wake, f64::from(ms));
-            let _ = signal.add_event_listener_with_callback("abort", wake.unchecked_ref());
-            let _ = JsFuture::from(waited).await;
-            clear_timeout(&timer);
-            let _ = signal.remove_event_listener_with_callback("abort", wake.unchecked_ref());
-        }
-        if is_aborted(&signal) {
+    /// A wait of `ms` before another attempt, for [`Self::wait`], which also ends it when the
+    /// call is stopped meanwhile (at once, not at the end of the wait): the promise, and the timer
+    /// for [`Self::paused`].
+    pub(crate) fn pause(&self, ms: u32) -> (Promise, JsValue) {
+        let mut wake = JsValue::UNDEFINED;
+        let waited = Promise::new(&mut |resolve, _| wake = resolve.into());
+        let timer = set_timeout(&wake, f64::from(ms));
+        (waited, timer)
+    }
+
+    /// After a [`Self::pause`]: its timer cleared, and the error (aborted, or timed out) when the
+    /// call was stopped meanwhile.
+    pub(crate) fn paused(&self, timer: &JsValue) -> Result<(), RemedyError> {
+        clear_timeout(timer);
+        if is_aborted(&self.own.signal()) {
             Err(self.failure(""))
         } else {
             Ok(())
@@ -286,6 +282,15 @@ impl Drop for Call {
             let _ = signal.remove_event_listener_with_callback("abort", self.stop.unchecked_ref());
         }
     }
+}
+
+/// A reply header's value, when it is a string (at most [`crate::validate::MAX_TEXT_UNITS`] of
+/// it). Not inlined: `ReplyMeta::from_headers` reads five headers, and inlined its closure would
+/// be five copies of this.
+#[inline(never)]
+fn header(headers: &HeaderBag, name: &str) -> Option<String> {
+    let value = headers.header(name).ok()?;
+    value.dyn_ref::<JsString>().map(bounded_text)
 }
 
 fn network(detail: &str) -> RemedyError {

@@ -4,7 +4,7 @@
 //! ([`bounded_text`]), and futures as promises ([`spawn`]). Reading input and reading a reply
 //! both stand on these.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -25,23 +25,27 @@ thread_local! {
     /// `'static` text. A call reads about thirty names; making each a fresh JavaScript string (a
     /// `TextDecoder` pass each) was the largest per-call cost of the module's own in `make bench
     /// PROFILE=1`: caching them took about 0.03x off the bench ratio, for about 270 B gzipped.
-    static KEYS: RefCell<Vec<(usize, usize, JsValue)>> = const { RefCell::new(Vec::new()) };
+    static KEYS: Cell<Vec<(usize, usize, JsValue)>> = const { Cell::new(Vec::new()) };
 }
 
-/// `name` as a JavaScript string, made once per module instance. No JavaScript runs while the
-/// cache is borrowed, so a getter calling back into the module cannot find it borrowed.
+/// `name` as a JavaScript string, made once per module instance. The cache is a `Cell`, taken
+/// and put back, rather than a `RefCell`: no JavaScript runs while it is out, and no borrow panic
+/// path comes into the wasm.
 pub(crate) fn key(name: &'static str) -> JsValue {
     let id = (name.as_ptr() as usize, name.len());
-    let known = KEYS.with(|k| {
-        k.borrow()
-            .iter()
-            .find(|(p, n, _)| (*p, *n) == id)
-            .map(|(_, _, v)| v.clone())
-    });
-    known.unwrap_or_else(|| {
-        let made = JsValue::from_str(name);
-        KEYS.with(|k| k.borrow_mut().push((id.0, id.1, made.clone())));
-        made
+    KEYS.with(|k| {
+        let mut keys = k.take();
+        let known = keys.iter().find(|(p, n, _)| (*p, *n) == id);
+        let value = match known {
+            Some((_, _, v)) => v.clone(),
+            None => {
+                let made = JsValue::from_str(name);
+                keys.push((id.0, id.1, made.clone()));
+                made
+            }
+        };
+        k.set(keys);
+        value
     })
 }
 

@@ -2,7 +2,7 @@
 //! each call may pass its own, laid over the kept ones field by field (headers name by name), and
 //! the result is checked again as a whole, so every bad option fails with the option's name.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 
 use js_sys::{Function, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -95,7 +95,7 @@ pub(crate) struct RangeExtras {
 
 thread_local! {
     /// A copy of what `configure()` accepted. wasm32 is single-threaded: this is the module's state.
-    static CONFIGURED: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+    static CONFIGURED: Cell<JsValue> = const { Cell::new(JsValue::UNDEFINED) };
 }
 
 /// `configure(options)`: checks the options (the range-only `concurrency` and `onProgress`
@@ -108,7 +108,7 @@ pub(crate) fn configure(options: &JsValue) -> Checked<()> {
     // The range-only options too: kept as every range query's defaults, so a bad one is refused
     // here, by name, rather than by each later range call.
     range_extras(&copy)?;
-    CONFIGURED.with(|c| *c.borrow_mut() = copy.into());
+    CONFIGURED.with(|c| c.set(copy.into()));
     Ok(())
 }
 
@@ -129,9 +129,14 @@ fn merged(options: &JsValue) -> Checked<Object> {
     if !(options.is_undefined() || options.is_null()) {
         record(options, Field::Options)?;
     }
-    // Clone the handle out first: `overlay` runs the caller's getters and Proxy traps, and one
-    // of them may call `configure()`, whose `borrow_mut` would panic if a borrow were still held.
-    let base = CONFIGURED.with(|c| c.borrow().clone());
+    // A `Cell` (taken and put back), not a `RefCell`: `overlay` runs the caller's getters and
+    // Proxy traps, and one of them may call `configure()`; no borrow can be held, and there is no
+    // borrow panic path in the wasm.
+    let base = CONFIGURED.with(|c| {
+        let base = c.take();
+        c.set(base.clone());
+        base
+    });
     overlay(&base, options)
 }
 
@@ -228,7 +233,7 @@ fn int(
 /// Checks every relay option on `o`; `need_url` when a call is about to be made.
 fn parse(o: &JsValue, need_url: bool) -> Checked<Resolved> {
     let relay_url = match present(o, "relayUrl") {
-        Some(v) => idna_checked(validate::relay_url(&v)?)?,
+        Some(v) => browser_checked(validate::relay_url_form(&v)?)?,
         None if need_url => return Err(ValidationError::new(Field::RelayUrl, Problem::Missing)),
         None => String::new(),
     };
@@ -261,18 +266,13 @@ fn token(o: &JsValue) -> Checked<Option<Token>> {
     }
 }
 
-/// `url` (accepted by the core's check) unless the browser's URL parser refuses it, asked only
-/// where the core leaves the verdict to the browser: a non-ASCII (internationalised) name or an
-/// `xn--` label, which only a full IDNA implementation can judge, and which the core does not
-/// carry (its tables would cost kilobytes of wasm). Every other form (IPv4 and IPv6 addresses
-/// included) the core judges as the browser does, without this parse (about 15 µs a call).
-fn idna_checked(url: String) -> Checked<String> {
-    let idna = !validate::is_ascii(&url)
-        || url
-            .as_bytes()
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"xn--"));
-    if idna && web_sys::Url::new(&url).is_err() {
+/// `url` (accepted by the core's check of its form) unless the browser's URL parser refuses it,
+/// asked only where the core leaves the verdict to it (`needs_parser`): an IP address (the URL
+/// Standard's IPv4 and IPv6 forms: `http://999.1.1.1` has no host) or an internationalised name
+/// (IDNA). The browser's parser is what `fetch` uses, so the two cannot disagree; and the wasm
+/// carries neither the address parsers nor IDNA's tables.
+fn browser_checked((url, needs_parser): (String, bool)) -> Checked<String> {
+    if needs_parser && web_sys::Url::new(&url).is_err() {
         return Err(ValidationError::new(Field::RelayUrl, Problem::NotAUrl));
     }
     Ok(url)

@@ -7,7 +7,7 @@
 //! keep what came when the caller cancels). Only the plan decides: a day that answers 1226502
 //! (group forbids) or 1226504 (quota used up), or an abort, stops the rest.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell, RefMut};
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise};
@@ -26,19 +26,22 @@ use crate::wasm::options::{RangeExtras, Resolved};
 use crate::wasm::punch_results;
 
 /// One range in flight, shared by its workers (one thread: `Rc` and cells, never borrowed across
-/// an await).
+/// an await). Only the plan is in a `RefCell` (read through [`Range::plan`]); the rest is set once
+/// (`OnceCell`) or is a JavaScript array, changed through a shared handle: no borrow to check,
+/// and no panic path with its source location per borrow in the wasm.
 struct Range {
     /// `None` once finished.
     plan: RefCell<Option<RangePlan>>,
     relay: Resolved,
     /// By day: its result object once answered (given to `onProgress`, and the same object in the
-    /// final array), else `undefined`.
-    days: RefCell<Vec<JsValue>>,
+    /// final array), else a hole.
+    days: Array,
     /// By day index: its punch-results records as Feishu sent them (an array), once punch
-    /// results covered it and were used, else a hole.
-    punches: RefCell<Array>,
-    /// The punch-results reply's log id (or `null`): the `logId` of the days it settled.
-    punch_log_id: RefCell<JsValue>,
+    /// results covered it, else a hole. Set once punch results are used.
+    punches: OnceCell<Array>,
+    /// The punch-results reply's log id (or `null`): the `logId` of the days it settled. Set with
+    /// `punches`.
+    punch_log_id: OnceCell<JsValue>,
     done: Cell<u32>,
     total: u32,
     on_progress: Option<Function>,
@@ -63,16 +66,16 @@ pub(crate) fn start(query: RangeQuery, relay: Resolved, extras: RangeExtras) -> 
     let range = Rc::new(Range {
         plan: RefCell::new(Some(RangePlan::new(query))),
         relay,
-        days: RefCell::new(vec![JsValue::UNDEFINED; total]),
-        punches: RefCell::new(Array::new()),
-        punch_log_id: RefCell::new(JsValue::NULL),
+        days: Array::new(),
+        punches: OnceCell::new(),
+        punch_log_id: OnceCell::new(),
         done: Cell::new(0),
         total: total as u32,
         on_progress: extras.on_progress,
     });
     spawn(Box::pin(async move {
         let prefilter = if extras.prefilter {
-            let reply = call::run_punch_results(&range.relay, punch_path, punch_body).await;
+            let reply = call::run_punch_results(&range.relay, &punch_path, punch_body).await;
             range.prefilter(reply)
         } else {
             Prefilter::Off
@@ -110,6 +113,13 @@ fn china_today() -> Option<RemedyDate> {
 }
 
 impl Range {
+    /// The plan, unless the range is finished. It is borrowed only for plain Rust work, never
+    /// across an await or page code, so `try_borrow_mut` cannot fail (were it to, the range would
+    /// act as finished); `borrow_mut` would carry a panic path per call site into the wasm.
+    fn plan(&self) -> Option<RefMut<'_, RangePlan>> {
+        RefMut::filter_map(self.plan.try_borrow_mut().ok()?, Option::as_mut).ok()
+    }
+
     /// Settles the days the punch results of the whole range decide (not async: the call is
     /// awaited in `start`, one state machine fewer). An abort stops the range (the workers then
     /// find nothing to ask); any other failure leaves every day to ask.
@@ -117,14 +127,14 @@ impl Range {
         let reply = match reply {
             Ok(reply) => reply,
             Err(RemedyError::Aborted) => {
-                if let Some(plan) = self.plan.borrow_mut().as_mut() {
+                if let Some(mut plan) = self.plan() {
                     plan.abort(RemedyError::Aborted);
                 }
                 return Prefilter::Off;
             }
             Err(e) => return Prefilter::Fallback(Some(e)),
         };
-        let Some(query) = self.plan.borrow().as_ref().map(|p| p.query().clone()) else {
+        let Some(query) = self.plan().map(|p| p.query().clone()) else {
             return Prefilter::Off;
         };
         let log_id = reply.response.log_id;
@@ -145,10 +155,11 @@ impl Range {
         let Some(days) = china_today().and_then(|today| coverage.plan(today)) else {
             return Prefilter::Fallback(None);
         };
-        *self.punches.borrow_mut() = records;
-        *self.punch_log_id.borrow_mut() = text_or_null(log_id.as_deref());
-        let settled = match self.plan.borrow_mut().as_mut() {
-            Some(plan) => plan.apply(&days),
+        // Asked once per range: neither is set yet.
+        let _ = self.punches.set(records);
+        let _ = self.punch_log_id.set(text_or_null(log_id.as_deref()));
+        let settled = match self.plan() {
+            Some(mut plan) => plan.apply(&days),
             None => Vec::new(),
         };
         for i in settled {
@@ -158,18 +169,18 @@ impl Range {
     }
 
     fn next_day(&self) -> Option<(usize, crate::model::RemedyQuery)> {
-        self.plan.borrow_mut().as_mut()?.next_day()
+        self.plan()?.next_day()
     }
 
     /// Records a day's final answer in the plan, then publishes it. A day cut short by the
     /// caller's abort is no answer: the abort stops the plan.
     fn record(&self, i: usize, result: Result<Reply, RemedyError>) {
-        let list = match self.plan.borrow_mut().as_mut() {
-            Some(plan) if matches!(result, Err(RemedyError::Aborted)) => {
+        let list = match self.plan() {
+            Some(mut plan) if matches!(result, Err(RemedyError::Aborted)) => {
                 plan.abort(RemedyError::Aborted);
                 JsValue::UNDEFINED
             }
-            Some(plan) => {
+            Some(mut plan) => {
                 let (result, list) = match result {
                     Ok(reply) => (Ok(reply.response), reply.list),
                     Err(e) => (Err(e), JsValue::UNDEFINED),
@@ -186,13 +197,11 @@ impl Range {
     /// answer and kept for the final array, then `onProgress` (without a day when it has none: the
     /// range ended, or an abort cut it short). `list` is an `ok` day's correctable punches.
     fn publish(&self, i: usize, list: JsValue) {
-        let day = match self.plan.borrow().as_ref().and_then(|p| p.answered(i)) {
+        let day = match self.plan().as_ref().and_then(|p| p.answered(i)) {
             Some((date, outcome)) => self.day_to_js(i, date.yyyymmdd(), outcome, list),
             None => JsValue::UNDEFINED,
         };
-        if let Some(slot) = self.days.borrow_mut().get_mut(i) {
-            *slot = day.clone();
-        }
+        self.days.set(i as u32, day.clone());
         self.done.set(self.done.get() + 1);
         // No borrow is held here: page code runs.
         self.progress(&day);
@@ -218,12 +227,12 @@ impl Range {
         }
         let out = Array::new();
         set(&out, "prefilter", &prefilter_to_js(prefilter));
-        let Some(plan) = self.plan.take() else {
+        let Some(plan) = self.plan.try_borrow_mut().ok().and_then(|mut p| p.take()) else {
             return Ok(out.into());
         };
         // Answered days as already given to `onProgress`; the others (skipped) made now.
-        let days = self.days.take();
-        for (i, ((date, outcome), day)) in plan.finish().into_iter().zip(days).enumerate() {
+        for (i, (date, outcome)) in plan.finish().into_iter().enumerate() {
+            let day = self.days.get(i as u32);
             let day = if day.is_undefined() {
                 self.day_to_js(i, date.yyyymmdd(), &outcome, JsValue::UNDEFINED)
             } else {
@@ -259,14 +268,16 @@ impl Range {
                 "query"
             }
             DayOutcome::Decided(decision) => {
-                set(&day, "logId", &self.punch_log_id.borrow());
+                let log_id = self.punch_log_id.get();
+                set(&day, "logId", log_id.unwrap_or(&JsValue::NULL));
                 decision.as_str()
             }
         };
         set(&day, "decidedBy", &JsValue::from_str(decided_by));
-        let punches = self.punches.borrow().get(i as u32);
-        if !punches.is_undefined() {
-            set(&day, "punches", &punches);
+        if let Some(punches) = self.punches.get().map(|p| p.get(i as u32)) {
+            if !punches.is_undefined() {
+                set(&day, "punches", &punches);
+            }
         }
         day.into()
     }

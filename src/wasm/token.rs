@@ -21,28 +21,45 @@ use crate::wasm::fetch::Call;
 use crate::wasm::input::loose;
 use crate::wasm::options::Token;
 
-/// The `Authorization` value of this call, if it has a token.
-pub(crate) async fn authorization(
-    call: &Call,
-    token: Option<&Token>,
-) -> Result<Option<String>, RemedyError> {
+/// The `Authorization` value of a call, as far as it is known before anything is awaited.
+pub(crate) enum Authorization {
+    /// Known: none, or from the token given as a string.
+    Ready(Option<String>),
+    /// To come from what the page's function returned: a promise for [`Call::wait`], then
+    /// [`from_source`].
+    Pending(Promise),
+}
+
+/// The `Authorization` value of this call, if it has a token; for a token function, its promise
+/// (the caller awaits it, within the call's time limit, and gives what it came to to
+/// [`from_source`]). Not an `async fn`: `call::exchange` awaits in one state machine.
+pub(crate) fn authorization(token: Option<&Token>) -> Result<Authorization, RemedyError> {
     let source = match token {
-        None => return Ok(None),
-        Some(Token::Fixed(token)) => return Ok(Some(bearer(token))),
+        None => return Ok(Authorization::Ready(None)),
+        Some(Token::Fixed(token)) => return Ok(Authorization::Ready(Some(bearer(token)))),
         Some(Token::Source(source)) => source,
     };
     let returned = source
         .call0(&JsValue::UNDEFINED)
         .map_err(|_| refused("function that throws"))?;
     // `Promise.resolve` adopts a thenable and wraps a plain value.
-    let settled = call.settle(&Promise::resolve(&returned)).await?;
+    Ok(Authorization::Pending(Promise::resolve(&returned)))
+}
+
+/// The `Authorization` value from what the token function's promise came to (unless the call
+/// stopped first: [`Call::unless_stop`]), checked as a token given as a string is.
+pub(crate) fn from_source(
+    call: &Call,
+    settled: Result<JsValue, JsValue>,
+) -> Result<String, RemedyError> {
+    let settled = call.unless_stop(settled)?;
     let value = loose(&settled.map_err(|_| refused("function that rejects"))?);
     let token = validate::token(&value).map_err(|e| match value {
         // What a function returns is never "missing": it returned the wrong thing.
         Loose::Missing | Loose::Null => refused(value.type_name()),
         _ => e.into(),
     })?;
-    Ok(Some(bearer(&token)))
+    Ok(bearer(&token))
 }
 
 fn bearer(token: &str) -> String {

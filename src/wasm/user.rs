@@ -11,8 +11,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::decode;
 use crate::errors::{BodyProblem, RemedyError};
+use crate::model::{RemedyData, RemedyResponse};
 use crate::text::cat;
-use crate::wasm::call;
+use crate::wasm::call::{self, Reply};
 use crate::wasm::fetch::{Body, Raw};
 use crate::wasm::js::get;
 use crate::wasm::js_error::error_to_js;
@@ -26,13 +27,8 @@ const ME_PATH: &str = "/auth/me";
 /// else the `RemedyError` instance. The whole future of the export (one async layer less).
 pub(crate) async fn current(relay: Resolved) -> Result<JsValue, JsValue> {
     let url = cat(&[relay.relay_url.as_str(), ME_PATH]);
-    let mut user = JsValue::NULL;
-    let asked = call::exchange(&relay, &url, None, &mut |raw| {
-        outcome(raw).map(|u| user = u)
-    })
-    .await;
-    match asked {
-        Ok(()) => Ok(user),
+    match call::exchange(&relay, url, None, outcome).await {
+        Ok(reply) => Ok(reply.list),
         Err(e) if e.is_signed_out() => Ok(JsValue::NULL),
         Err(e) => Err(error_to_js(&e)),
     }
@@ -40,11 +36,21 @@ pub(crate) async fn current(relay: Resolved) -> Result<JsValue, JsValue> {
 
 /// A 2xx reply without a `code` is the user; any other reply is read as Feishu's error format,
 /// as a query's reply is (a `code` 0 there is not a user: the wrong shape).
-fn outcome(raw: Raw) -> Result<JsValue, RemedyError> {
+/// The user is the `Reply`'s `list`, beside an empty response (the relay's answer has no `msg`).
+fn outcome(raw: Raw) -> Result<Reply, RemedyError> {
     let status = raw.meta.status;
     if let (200..=299, Body::Json(json)) = (status, &raw.body) {
         if get(json, "code").is_none_or(|c| c.is_undefined()) {
-            return reply::user(json).map_err(|p| decode::body_error(&raw.meta, p));
+            let user = reply::user(json).map_err(|p| decode::body_error(&raw.meta, p))?;
+            return Ok(Reply {
+                response: RemedyResponse {
+                    code: 0,
+                    msg: String::new(),
+                    data: RemedyData::default(),
+                    log_id: None,
+                },
+                list: user,
+            });
         }
     }
     let reply = call::outcome(raw, reply::data_itself)?;

@@ -196,7 +196,8 @@ async fn hostless_relay_urls_are_refused_by_every_path() {
     configure(js("{}")).expect("reset");
 }
 
-/// Issue 13: the core's check of a relay URL's host agrees with the browser's own parser, form by form.
+/// Issue 13: the core's check of a relay URL's host agrees with the browser's own parser, form by
+/// form, and so does `configure()` (which leaves addresses to that parser).
 /// (Not `[::01.2.3.4]`: the URL Standard refuses a leading zero in an IPv6 address's IPv4 part,
 /// and so does the core, as Firefox and Safari do; Chromium accepts it.)
 #[wasm_bindgen_test]
@@ -240,6 +241,11 @@ fn the_url_check_agrees_with_the_browser() {
         let url = format!("http://{host}/relay");
         let core = relay_url(&Loose::Text(url.clone())).is_ok();
         assert_eq!(core, url_parses(&url), "{url}: the core says {core}");
+        // The module's own check (the core's form check, then the browser's parser) agrees too.
+        let o = js("{}");
+        set(&o, "relayUrl", &url.as_str().into());
+        let accepted = configure(o).is_ok();
+        assert_eq!(core, accepted, "{url}: configure says {accepted}");
     }
     // Names only IDNA can judge are left to the browser's parser, by the options' check.
     for host in [
