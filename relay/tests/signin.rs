@@ -241,6 +241,30 @@ async fn only_ones_own_punches_with_zero_upstream_calls_and_admins_see_anyone() 
     relay.shutdown().await;
 }
 
+/// Admin rights come from the relay's current RELAY_ADMINS, not from the session: a cookie made
+/// while someone was an admin (here: minted with `admin: true` for a person not on the list) gives
+/// no rights once they are off it.
+#[tokio::test]
+async fn admin_rights_follow_the_current_list_not_the_cookie() {
+    let relay = feishu_relay(MASTER, |_| {}).await;
+    let base = relay.url();
+    let (name, value) = minted(
+        MASTER,
+        &person("abd754f7", Some("E1001"), true),
+        SystemTime::now(),
+    );
+    let mut browser = Browser::new();
+    browser.jar.insert(name, value);
+    let me = browser.get(&format!("{base}/auth/me")).await.json();
+    assert_eq!(me["admin"], false, "{me}");
+    let reply = browser
+        .query(&base, "employee_id", "sim_hr", days_ago(&relay, 1))
+        .await;
+    reply.assert_feishu_error(403, catalogue::RELAY_NOT_YOUR_OWN);
+    assert_eq!(relay.sim().unwrap().query_requests(), 0);
+    relay.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_person_without_an_employee_no_cannot_ask_by_number() {
     let relay = feishu_relay(MASTER, |_| {}).await;

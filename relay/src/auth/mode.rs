@@ -139,7 +139,14 @@ impl SignIn {
             SignIn::Feishu(feishu) => feishu
                 .sessions
                 .read(headers, now)
-                .map(|session| Caller::Person(session.identity))
+                .map(|session| {
+                    // Admin rights come from today's RELAY_ADMINS, not from the cookie: someone
+                    // taken off the list loses them at once, on every replica, whatever their
+                    // session says.
+                    let mut identity = session.identity;
+                    identity.admin = feishu.admins.contains(identity.user_id.as_deref());
+                    Caller::Person(identity)
+                })
                 .map_err(Unidentified::Session),
             SignIn::Token(token) => token.identify(headers, now).map(Caller::Person),
         }
