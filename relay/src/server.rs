@@ -23,11 +23,12 @@ use tokio::task::JoinHandle;
 
 use crate::auth::feishu_signin::SigninClient;
 use crate::auth::login::LoginCookies;
-use crate::auth::mode::{Caller, FeishuSignIn, SignIn, TokenSignIn};
+use crate::auth::mode::{Caller, FeishuSignIn, SignIn, TokenSignIn, CODE_EXCHANGES_PER_SECOND};
 use crate::auth::permit;
 use crate::auth::sealed::secure_for;
 use crate::auth::session::SessionCookies;
 use crate::config::{Config, FeishuSignInChoice, SignInChoice, UpstreamChoice};
+use crate::limiter::{LimitSettings, RouteLimiter};
 use crate::log_id::LogId;
 use crate::metrics::Metrics;
 use crate::secret::AppCredentials;
@@ -239,7 +240,20 @@ fn sign_in_of(
                 .map_err(|e| StartError::Client(e.to_string()))?;
             let client =
                 SigninClient::new(http, base_url, app.app_id.clone(), app.app_secret.clone());
-            let feishu = feishu_sign_in(f, config.listen, accounts_url, client, &app.app_id);
+            let exchanges = RouteLimiter::new(&LimitSettings {
+                per_second: CODE_EXCHANGES_PER_SECOND,
+                replicas: config.gates.limits.replicas,
+                queue_len: 10 * CODE_EXCHANGES_PER_SECOND as usize,
+                queue_wait: Duration::from_secs(5),
+            });
+            let feishu = feishu_sign_in(
+                f,
+                config.listen,
+                accounts_url,
+                client,
+                exchanges,
+                &app.app_id,
+            );
             Ok(SignIn::Feishu(Arc::new(feishu)))
         }
     }
@@ -250,6 +264,7 @@ fn feishu_sign_in(
     listen: SocketAddr,
     accounts_url: String,
     client: SigninClient,
+    exchanges: RouteLimiter,
     app_id: &str,
 ) -> FeishuSignIn {
     let public_url = f
@@ -261,6 +276,7 @@ fn feishu_sign_in(
         sessions: SessionCookies::new(f.key.clone(), secure, f.ttl),
         logins: LoginCookies::new(f.key.clone(), secure),
         client,
+        exchanges,
         admins: f.admins.clone(),
         app_id: app_id.to_owned(),
         accounts_url,

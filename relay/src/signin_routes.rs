@@ -33,7 +33,9 @@ use crate::log_id::LogId;
 use crate::proxy::{is_json, read_body};
 use crate::secret::Secret;
 use crate::state::AppState;
-use crate::wire::{feishu_error, json_reply, query_param, relay_error, relay_error_with};
+use crate::wire::{
+    feishu_error, json_reply, query_param, relay_error, relay_error_with, relay_rate_limited,
+};
 
 /// Feishu's code for "the app lacks a scope": the in-client path's answer when `user_info` has
 /// no `user_id` (the callback explains it on its page instead).
@@ -161,6 +163,8 @@ async fn finish_sign_in(
         redirect_uri: Some(&redirect_uri),
         code_verifier: Some(&pending.verifier),
     };
+    // Held until the exchange is done: the limiter frees it a second after.
+    let _slot = f.exchanges.acquire().await.map_err(|_| Failure::Busy)?;
     let identity = f
         .client
         .sign_in(exchange, &f.admins)
@@ -194,6 +198,10 @@ async fn code(
         code: &code,
         redirect_uri: None,
         code_verifier: None,
+    };
+    let _slot = match f.exchanges.acquire().await {
+        Ok(slot) => slot,
+        Err(busy) => return relay_rate_limited(busy.limit, busy.reset_secs, &log_id),
     };
     let now = SystemTime::now();
     match f.client.sign_in(exchange, &f.admins).await {

@@ -18,6 +18,7 @@ use super::login::LoginCookies;
 use super::sealed::CookieError;
 use super::session::SessionCookies;
 use crate::access::bearer_credentials;
+use crate::limiter::RouteLimiter;
 
 /// `GET /auth/login?return_to=…`: starts a Feishu sign-in.
 pub const LOGIN_PATH: &str = "/auth/login";
@@ -41,6 +42,12 @@ pub enum SignIn {
     Token(Arc<TokenSignIn>),
 }
 
+/// How many sign-in code exchanges one relay (before `--replicas` shares) sends Feishu a second:
+/// Feishu allows an app 1000 a minute and 50 a second on its token endpoint, and the code
+/// exchange carries the app secret whoever calls `/auth/code` or `/auth/callback`, so a loop of
+/// bogus codes must not spend the app's quota that real sign-ins need.
+pub const CODE_EXCHANGES_PER_SECOND: u32 = 15;
+
 /// Everything `--access feishu` needs at run time.
 pub struct FeishuSignIn {
     /// The session cookie.
@@ -49,6 +56,9 @@ pub struct FeishuSignIn {
     pub logins: LoginCookies,
     /// Feishu's (or the simulation's) code exchange and `user_info`.
     pub client: SigninClient,
+    /// Keeps the code exchanges within [`CODE_EXCHANGES_PER_SECOND`]: a sign-in waits its turn,
+    /// briefly, or is told to try again.
+    pub exchanges: RouteLimiter,
     /// Who may ask about anyone.
     pub admins: Admins,
     /// The app id (`client_id` on the authorize page).

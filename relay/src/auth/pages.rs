@@ -43,6 +43,9 @@ pub enum Failure {
     },
     /// Feishu could not be reached, or did not answer in time.
     Network,
+    /// Too many sign-ins at once: the relay keeps its code exchanges within Feishu's limit for the
+    /// app (see [`super::mode::CODE_EXCHANGES_PER_SECOND`]) and this one waited as long as it may.
+    Busy,
     /// Feishu's answer was not understood.
     BadReply {
         /// Its log id, if any.
@@ -118,6 +121,7 @@ impl Failure {
             Failure::Feishu { .. } => "feishu",
             Failure::MissingUserId { .. } => "missing_user_id",
             Failure::Network => "network",
+            Failure::Busy => "busy",
             Failure::BadReply { .. } => "bad_reply",
             Failure::Internal => "internal",
         }
@@ -155,6 +159,7 @@ impl Failure {
                 _ => 502,
             },
             Failure::MissingUserId { .. } | Failure::Network | Failure::BadReply { .. } => 502,
+            Failure::Busy => 503,
             Failure::Internal => 500,
         }
     }
@@ -205,6 +210,10 @@ impl Failure {
             Failure::MissingUserId { .. } => (
                 t("飞书没有返回你的用户 ID：应用缺少“获取用户 user ID”权限（contact:user.employee_id:readonly）。", "Feishu did not return your user ID: the app lacks the permission to read it (contact:user.employee_id:readonly)."),
                 t("请管理员在开发者后台为应用开通该权限并发布新版本，然后重新登录。", "Ask an administrator to grant the app this permission in the developer console and publish a new version; then sign in again."),
+            ),
+            Failure::Busy => (
+                t("此刻登录的人太多。", "Too many people are signing in right now."),
+                t("稍等片刻后重新登录。", "Wait a moment, then sign in again."),
             ),
             Failure::Network => (
                 t("中继无法连接飞书，或飞书没有及时响应。", "The relay could not reach Feishu, or Feishu did not answer in time."),
@@ -350,6 +359,7 @@ mod tests {
             feishu(20022),
             Failure::MissingUserId { log_id: None },
             Failure::Network,
+            Failure::Busy,
             Failure::BadReply { log_id: None },
             Failure::Internal,
         ];
@@ -361,6 +371,9 @@ mod tests {
             }
             assert!(seen.insert(texts.what.en), "{f:?} shares its text");
         }
+        // Too many sign-ins at once: a 503 that offers signing in again.
+        assert_eq!(Failure::Busy.http_status(), 503);
+        assert!(Failure::Busy.retry_helps());
         // 20003 and 20065 are the same story for a person: the code was used.
         assert_eq!(feishu(20065).texts().todo, feishu(20003).texts().todo);
         assert_eq!(
