@@ -24,6 +24,12 @@ pub enum Access {
     BySignIn,
 }
 
+/// The entries of a comma-separated setting (`RELAY_API_KEYS`, `RELAY_ADMINS`): blanks around
+/// entries and empty entries are ignored.
+pub fn comma_list(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// The accepted API keys (from `RELAY_API_KEYS`).
 #[derive(Debug, Clone)]
 pub struct ApiKeys(Vec<Secret>);
@@ -31,13 +37,7 @@ pub struct ApiKeys(Vec<Secret>);
 impl ApiKeys {
     /// Parses a comma-separated list; blanks around keys and empty entries are ignored.
     pub fn parse(list: &str) -> Self {
-        ApiKeys(
-            list.split(',')
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(Secret::new)
-                .collect(),
-        )
+        ApiKeys(comma_list(list).map(Secret::new).collect())
     }
 
     /// How many keys there are.

@@ -6,6 +6,8 @@ use std::fmt;
 
 use feishu_remedy::EmployeeType;
 
+use crate::access::comma_list;
+
 /// The signed-in person, from a Feishu sign-in (`user_info`) or a host page's signed token.
 ///
 /// `Debug` shows which ids are present, never their values: an identity can end up in a log line
@@ -57,13 +59,7 @@ pub struct Admins(HashSet<String>);
 impl Admins {
     /// From a comma-separated list; blanks around names and empty entries are ignored.
     pub fn from_list(list: &str) -> Self {
-        Admins(
-            list.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        )
+        Admins(comma_list(list).map(str::to_owned).collect())
     }
 
     /// Whether this `user_id` is an admin. `None` (Feishu gave no `user_id`) never is.
