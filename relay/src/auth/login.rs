@@ -175,8 +175,7 @@ impl LoginCookies {
             return_to: pending.return_to.clone(),
             exp: pending.expires_at,
         };
-        let json = serde_json::to_string(&content).unwrap_or_default();
-        self.spec.set_cookie(&self.key, json)
+        self.spec.seal_json(&self.key, &content)
     }
 
     /// The `Set-Cookie` value that deletes it (the callback always sends this: one try per
@@ -187,8 +186,7 @@ impl LoginCookies {
 
     /// The sign-in under way in this browser, if genuine and not expired at `now`.
     pub fn read(&self, headers: &HeaderMap, now: SystemTime) -> Result<PendingLogin, CookieError> {
-        let json = self.spec.open(&self.key, headers)?;
-        let c: Content = serde_json::from_str(&json).map_err(|_| CookieError::Malformed)?;
+        let c: Content = self.spec.open_json(&self.key, headers)?;
         if unix_secs(now) >= c.exp {
             return Err(CookieError::Expired);
         }

@@ -11,6 +11,8 @@ use std::time::Duration;
 use axum::http::header::COOKIE;
 use axum::http::HeaderMap;
 use cookie::{Cookie, CookieJar, SameSite};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use super::key::SessionKey;
 
@@ -82,6 +84,23 @@ impl CookieSpec {
             .max_age(cookie::time::Duration::seconds(max_age))
             .build()
             .to_string()
+    }
+
+    /// [`set_cookie`](Self::set_cookie) of `content` as JSON (the login and session cookies'
+    /// contents: strings, integers and bools, which always serialise).
+    pub fn seal_json<T: Serialize>(&self, key: &SessionKey, content: &T) -> String {
+        self.set_cookie(key, serde_json::to_string(content).unwrap_or_default())
+    }
+
+    /// [`open`](Self::open), then the content read back as JSON; content that decrypts but is not
+    /// what this relay writes is `Malformed`.
+    pub fn open_json<T: DeserializeOwned>(
+        &self,
+        key: &SessionKey,
+        headers: &HeaderMap,
+    ) -> Result<T, CookieError> {
+        let json = self.open(key, headers)?;
+        serde_json::from_str(&json).map_err(|_| CookieError::Malformed)
     }
 
     /// The `Set-Cookie` value that deletes the cookie (empty, `Max-Age=0`, expired).

@@ -89,9 +89,7 @@ impl SessionCookies {
             adm: identity.admin,
             exp: unix_secs(now).saturating_add(self.ttl.as_secs()),
         };
-        // Strings, an integer and a bool always serialise.
-        let json = serde_json::to_string(&content).unwrap_or_default();
-        self.spec.set_cookie(&self.key, json)
+        self.spec.seal_json(&self.key, &content)
     }
 
     /// The `Set-Cookie` value that ends the session (sign-out).
@@ -101,8 +99,7 @@ impl SessionCookies {
 
     /// The session in the request's cookies, if one is there, genuine and not expired at `now`.
     pub fn read(&self, headers: &HeaderMap, now: SystemTime) -> Result<Session, CookieError> {
-        let json = self.spec.open(&self.key, headers)?;
-        let content: Content = serde_json::from_str(&json).map_err(|_| CookieError::Malformed)?;
+        let content: Content = self.spec.open_json(&self.key, headers)?;
         if content.v != FORMAT {
             return Err(CookieError::Malformed);
         }
